@@ -1,7 +1,7 @@
 /**
  * gan-course: the shared library every lesson imports.
  *
- *   import { setupLesson, data, plot } from "gan-course";
+ *   import { setupLesson, data, plot, losses, train, models } from "gan-course";
  *
  * Importing this module changes no global state: backends and seeds are set by `setupLesson`.
  */
@@ -10,3 +10,8 @@ export type { SetupConfig, SetupResult } from "./setup";
 export type { BackendName } from "./backend/select";
 export { createRng } from "./random";
 export type { Rng } from "./random";
+export * as data from "./data";
+export * as plot from "./plot";
+export * as losses from "./losses";
+export * as train from "./train";
+export * as models from "./models";

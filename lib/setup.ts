@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { BackendInfo, BackendName, initBackend } from "./backend/select";
 import { seedGlobalRandom } from "./random";
+import { registerComparisonGradients } from "./backend/gradients";
 
 export interface SetupConfig {
   /** Seed for Math.random, tf initializers and lib's samplers. Default 42. */
@@ -26,6 +27,7 @@ export interface SetupResult extends BackendInfo {
 export async function setupLesson(config: SetupConfig = {}): Promise<SetupResult> {
   const seed = config.seed ?? 42;
   const info = await initBackend(config.backend);
+  registerComparisonGradients();
   seedGlobalRandom(seed);
   const result: SetupResult = { ...info, seed, tfjsVersion: tf.version.tfjs };
   if (config.verbose ?? true) {

@@ -1,0 +1,2 @@
+/** Generator and discriminator architectures. */
+export * from "./mlp";
