@@ -15,3 +15,4 @@ export * as plot from "./plot";
 export * as losses from "./losses";
 export * as train from "./train";
 export * as models from "./models";
+export * from "./exercises";

@@ -1,0 +1,3 @@
+/** Helpers for the course's exercises: the visible checks a learner runs after each exercise. */
+export * as check from "./checks";
+export { CheckError } from "./checks";
