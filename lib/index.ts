@@ -16,3 +16,5 @@ export * as losses from "./losses";
 export * as train from "./train";
 export * as models from "./models";
 export * from "./exercises";
+export * as checkpoints from "./checkpoints";
+export * as recipes from "./recipes";
