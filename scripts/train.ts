@@ -23,10 +23,11 @@ const program = new Command()
   .option("--root <dir>", "checkpoints folder (default data/checkpoints)")
   .option("--list", "list the recipes")
   .option("--no-progress", "print a line per save instead of a progress bar")
+  .option("--keep-optimizer", "keep the optimizer state in the final checkpoint too (bigger; intermediate saves always keep it)")
   .parse();
 
 async function main(): Promise<void> {
-  const opts = program.opts<{ steps?: number; fresh?: boolean; root?: string; list?: boolean; progress: boolean }>();
+  const opts = program.opts<{ steps?: number; fresh?: boolean; root?: string; list?: boolean; progress: boolean; keepOptimizer?: boolean }>();
   const name = program.args[0];
   if (opts.list || !name) {
     for (const n of recipeNames()) console.log(`${n.padEnd(24)} ${getRecipe(n).description}`);
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
   const stateAt = (): CheckpointState => ({
     name, step, seed: recipe.seed, wallSeconds: Math.round(wallSeconds * 10) / 10, backend: setup.name, batchSize: run.batchSize, savedAt: new Date().toISOString(),
   });
-  const save = async (metrics?: Record<string, unknown>) => saveCheckpoint(dir, { state: stateAt(), models: run.models, optimizers: run.optimizers, metrics });
+  const save = async (metrics?: Record<string, unknown>, withOptimizers = true) =>
+    saveCheckpoint(dir, { state: stateAt(), models: run.models, optimizers: withOptimizers ? run.optimizers : undefined, metrics });
 
   let interrupted = false;
   process.on("SIGINT", () => (interrupted = true));
@@ -90,7 +92,8 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const measured = run.evaluate ? await run.evaluate() : {};
   const metrics = { steps: step, seed: recipe.seed, wallSeconds: Math.round(wallSeconds * 10) / 10, backend: setup.name, evaluationSeconds: (Date.now() - t0) / 1000, ...measured };
-  await save(metrics);
+  // The finished checkpoint is committed: without optimizer state unless asked (a third of the size).
+  await save(metrics, Boolean(opts.keepOptimizer));
   console.log(`${name}: ${step} steps in ${wallSeconds.toFixed(1)} s on ${setup.name}; saved to ${dir}`);
   console.log(JSON.stringify(measured));
   run.dispose?.();

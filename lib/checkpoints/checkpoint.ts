@@ -112,6 +112,11 @@ export async function restoreInto(dir: string, models: Record<string, tf.LayersM
   }
   for (const [name, opt] of Object.entries(optimizers)) {
     const file = path.join(dir, "optimizers", name);
+    if (!fs.existsSync(`${file}.json`)) {
+      // A finished checkpoint is saved without optimizer state: continue with fresh moments.
+      console.warn(`${file}: no optimizer state saved; continuing with a fresh optimizer`);
+      continue;
+    }
     const saved = loadTensors(file, hint);
     const ordered = Object.keys(saved)
       .sort((a, b) => parseInt(a) - parseInt(b))
