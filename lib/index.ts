@@ -18,3 +18,4 @@ export * as models from "./models";
 export * from "./exercises";
 export * as checkpoints from "./checkpoints";
 export * as recipes from "./recipes";
+export * as metrics from "./metrics";
