@@ -19,3 +19,4 @@ export * from "./exercises";
 export * as checkpoints from "./checkpoints";
 export * as recipes from "./recipes";
 export * as metrics from "./metrics";
+export * as layers from "./layers";
