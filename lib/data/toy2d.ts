@@ -2,9 +2,10 @@
  * 2-D toy distributions for seeing mode collapse: the 8-Gaussian ring and the 25-Gaussian grid
  * used by VEEGAN (Srivastava et al. 2017) and PacGAN (Lin et al. 2018), and a spiral.
  *
- * Defaults follow VEEGAN's setup: ring of 8 modes on a circle of radius 2 with std 0.02; grid of
- * 5×5 modes at {-4, -2, 0, 2, 4}² with std 0.05. Every mixture knows its centers and std so the
- * mode-coverage metrics can score samples against it.
+ * Defaults: a ring of 8 modes on a circle of radius 2 with std 0.02, and a grid of 5×5 modes at
+ * {-4, -2, 0, 2, 4}² with std 0.05 (the grid of both papers). PacGAN's released code draws its ring
+ * with radius 1 and std 0.01: the same radius-to-std ratio, so the "within 3 std of a mode"
+ * metrics (lib/metrics/mode-coverage) score both alike. Every mixture knows its centers and std.
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng, createRng } from "../random";
