@@ -106,7 +106,8 @@ export async function runCourse(opts: CourseOptions = {}): Promise<number> {
     log(`course: no notebooks found (${opts.notebooks?.join(" ") || path.relative(process.cwd(), NOTEBOOKS_DIR) + "/*.ipynb"})`);
   }
   const t0 = performance.now();
-  const env: Record<string, string> = {};
+  // Headless: figures carry their JSON (the site draws it); no 5 MB plotly.js inlined per notebook.
+  const env: Record<string, string> = { GAN_COURSE_PLOTLY_INLINE: process.env.GAN_COURSE_PLOTLY_INLINE ?? "0" };
   if (opts.backend) env.GAN_COURSE_BACKEND = opts.backend;
   const results = await runNotebooks(files, {
     jobs: opts.jobs,

@@ -66,8 +66,6 @@ export function ok(condition: boolean, message: string): void {
 }
 
 /** Passing line the visible-check cell prints at the end. */
-export function passed(id: string): string {
-  const line = `✓ ${id}: all visible checks pass`;
-  console.log(line);
-  return line;
+export function passed(id: string): void {
+  console.log(`✓ ${id}: all visible checks pass`);
 }

@@ -5,11 +5,16 @@
  * - application/vnd.plotly.v1+json: the figure itself, for front ends with a Plotly renderer and
  *   for the course website (which draws it with one local copy of plotly.js);
  * - text/html: a div and a script that draws it with plotly.js-dist, so charts are interactive in
- *   JupyterLab with no extension installed. The library is inlined into the first figure of a
- *   kernel session only; later figures wait for it;
+ *   JupyterLab with no extension installed. The library (minified once and cached) is inlined into
+ *   the first figure of a kernel session only; later figures wait for it;
  * - text/plain: a one-line description.
+ * Headless runs (the course runner sets GAN_COURSE_PLOTLY_INLINE=0) do not inline the library:
+ * JupyterLab runs no scripts from an output it did not produce itself (an untrusted notebook), and
+ * the course website draws the JSON with its own copy, so 5 MB per notebook would buy nothing.
  */
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { MimeBundle, inKernel, show } from "./display";
 
 export interface Figure {
@@ -21,8 +26,25 @@ export interface Figure {
 let plotlyInlined = false;
 let figureCounter = 0;
 
+/** plotly.js-dist ships 10 MB unminified; minify it once with esbuild (when installed) and cache it. */
 function plotlySource(): string {
-  return fs.readFileSync(require.resolve("plotly.js-dist/plotly.min.js"), "utf8");
+  const file = require.resolve("plotly.js-dist/plotly.js");
+  const version = (require("plotly.js-dist/package.json") as { version: string }).version;
+  const cache = path.join(os.tmpdir(), `gan-course-plotly-${version}.min.js`);
+  if (fs.existsSync(cache)) return fs.readFileSync(cache, "utf8");
+  const source = fs.readFileSync(file, "utf8");
+  try {
+    const minified = (require("esbuild") as { transformSync(s: string, o: object): { code: string } }).transformSync(source, { minify: true }).code;
+    fs.writeFileSync(cache, minified);
+    return minified;
+  } catch {
+    return source; // no esbuild: inline the full library
+  }
+}
+
+/** Whether this kernel should inline plotly.js into its first figure. */
+function inlineLibrary(): boolean {
+  return process.env.GAN_COURSE_PLOTLY_INLINE !== "0";
 }
 
 const DEFAULT_LAYOUT = { margin: { l: 50, r: 20, t: 40, b: 45 }, height: 380, template: undefined };
@@ -62,7 +84,7 @@ export function plotlyBundle(fig: Figure, options: { includeLibrary?: boolean } 
 
 /** Display a figure in the notebook (interactive). Returns its bundle. */
 export function showFigure(fig: Figure): MimeBundle {
-  const include = inKernel() && !plotlyInlined;
+  const include = inKernel() && inlineLibrary() && !plotlyInlined;
   const bundle = plotlyBundle(fig, { includeLibrary: include });
   if (include) plotlyInlined = true;
   return show(bundle);
