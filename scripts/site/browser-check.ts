@@ -168,6 +168,7 @@ function idsInFile(file: string, cache: Map<string, Set<string>>): Set<string> {
 }
 
 async function waitForCharts(page: Page, timeoutMs: number): Promise<void> {
+  if ((await page.locator(".plotly-chart").count()) === 0) return;
   await page
     .waitForFunction(
       () => Array.from(document.querySelectorAll(".plotly-chart")).every((c) => c.getAttribute("data-state")),
@@ -177,7 +178,27 @@ async function waitForCharts(page: Page, timeoutMs: number): Promise<void> {
     .catch(() => undefined); // reported per chart below
 }
 
-async function checkPage(context: BrowserContext, siteDir: string, rel: string, timeoutMs: number, idCache: Map<string, Set<string>>): Promise<PageResult> {
+/** Screenshots to take of a page while it is open: at 1280 px (desktop) and at 390 px (phone). */
+interface ShotPlan {
+  desktop?: string;
+  phone?: string;
+}
+
+async function saveShot(page: Page, file: string, maxHeight: number): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: viewport.width, height: Math.min(height, maxHeight) } });
+}
+
+async function checkPage(
+  context: BrowserContext,
+  siteDir: string,
+  rel: string,
+  timeoutMs: number,
+  idCache: Map<string, Set<string>>,
+  shots: ShotPlan = {},
+): Promise<PageResult> {
   const failures: string[] = [];
   const page = await context.newPage();
   page.on("console", (msg) => {
@@ -231,26 +252,17 @@ async function checkPage(context: BrowserContext, siteDir: string, rel: string, 
     }
   }
 
+  if (shots.desktop) await saveShot(page, shots.desktop, 3200);
+
   // Phone: nothing may scroll sideways.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(f.charts.length ? 400 : 50); // Plotly's responsive resize is debounced
   const overflow = await phoneOverflow(page);
   if (overflow) failures.push(overflow);
+  if (shots.phone) await saveShot(page, shots.phone, 2400);
 
   await page.close();
   return { file: rel, charts: f.charts.length, images: f.images.length, math: f.katex, links, failures };
-}
-
-async function screenshot(context: BrowserContext, siteDir: string, rel: string, out: string, viewport: { width: number; height: number }, maxHeight: number): Promise<void> {
-  const page = await context.newPage();
-  await page.setViewportSize(viewport);
-  await page.goto(pathToFileURL(path.join(siteDir, rel)).href, { waitUntil: "load" });
-  await waitForCharts(page, 30_000);
-  await page.evaluate(() => document.fonts.ready);
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  mkdirSync(path.dirname(out), { recursive: true });
-  await page.screenshot({ path: out, fullPage: true, clip: { x: 0, y: 0, width: viewport.width, height: Math.min(height, maxHeight) } });
-  await page.close();
 }
 
 export async function checkSite(siteDir: string, options: CheckOptions = {}): Promise<CheckReport> {
@@ -270,22 +282,20 @@ export async function checkSite(siteDir: string, options: CheckOptions = {}): Pr
     // tsx/esbuild wrap named functions in __name(...) (keepNames); the functions this script
     // evaluates in the page need that helper there too.
     await context.addInitScript({ content: "globalThis.__name = globalThis.__name || ((f) => f);" });
-    const idCache = new Map<string, Set<string>>();
-    for (const rel of files) pages.push(await checkPage(context, dir, rel, timeoutMs, idCache));
-
+    // Screenshots are taken while each page is open for its checks (no second load).
+    const plans = new Map<string, ShotPlan>();
     if (options.screenshotsDir !== null) {
       const shots = path.resolve(options.screenshotsDir ?? "build");
-      const lessons = pages.filter((p) => p.file !== "index.html");
+      const lessons = files.filter((f) => f !== "index.html");
       const wanted = options.lesson?.replace(/\.html$/, "");
-      const lesson = (wanted && lessons.find((p) => p.file === `${wanted}.html`)) || lessons.find((p) => p.charts > 0) || lessons[0];
-      await screenshot(context, dir, "index.html", path.join(shots, "site-index.png"), { width: 1280, height: 900 }, 2400);
-      screenshots.push(path.join(shots, "site-index.png"));
-      if (lesson) {
-        await screenshot(context, dir, lesson.file, path.join(shots, "site-lesson.png"), { width: 1280, height: 900 }, 3200);
-        await screenshot(context, dir, lesson.file, path.join(shots, "site-lesson-phone.png"), { width: 390, height: 844 }, 2400);
-        screenshots.push(path.join(shots, "site-lesson.png"), path.join(shots, "site-lesson-phone.png"));
-      }
+      const hasChart = (f: string) => /data-charts="[1-9]/.test(readFileSync(path.join(dir, f), "utf8"));
+      const lesson = (wanted && lessons.find((f) => f === `${wanted}.html`)) || lessons.find(hasChart) || lessons[0];
+      plans.set("index.html", { desktop: path.join(shots, "site-index.png") });
+      if (lesson) plans.set(lesson, { desktop: path.join(shots, "site-lesson.png"), phone: path.join(shots, "site-lesson-phone.png") });
+      for (const plan of plans.values()) screenshots.push(...[plan.desktop, plan.phone].filter((s): s is string => !!s));
     }
+    const idCache = new Map<string, Set<string>>();
+    for (const rel of files) pages.push(await checkPage(context, dir, rel, timeoutMs, idCache, plans.get(rel)));
   } finally {
     await context.close();
     rmSync(userDataDir, { recursive: true, force: true });
