@@ -133,6 +133,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
 
   let kernel: Kernel | null = null;
   try {
+    if (!nb.cells.some((c) => c.cell_type === "code")) return result; // nothing to run: no kernel
     try {
       kernel = await Kernel.start({ ...options.kernel, cwd: path.dirname(path.resolve(file)) });
       result.kernelStartSeconds = kernel.startSeconds;
@@ -196,7 +197,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     result.ok = result.status === "ok";
     result.seconds = seconds();
     result.backend = detectBackend(result.cells) ?? options.kernel?.env?.GAN_COURSE_BACKEND ?? process.env.GAN_COURSE_BACKEND;
-    if (outPath && result.status !== "start-failed") {
+    if (outPath) {
       nb.metadata.gan_course = {
         ...nb.metadata.gan_course,
         run: {

@@ -71,6 +71,17 @@ describe("dying kernels", () => {
   });
 });
 
+describe("kernels that cannot start", () => {
+  it("reports the start failure with the kernel's stderr, and still writes the copy", async () => {
+    const r = await runNotebook(path.join(FIXTURES, "exit.ipynb"), { outDir: path.join(outDir, "nostart"), kernel: { tslabBin: "/nonexistent/tslab" } });
+    expect(r.status).toBe("start-failed");
+    expect(r.failure!.message).toBe("kernel failed to start: kernel exited with code 1 while starting");
+    expect(r.failure!.traceback.join("\n")).toMatch(/Cannot find module '\/nonexistent\/tslab'/);
+    const saved = JSON.parse(readFileSync(r.outPath!, "utf8"));
+    expect(saved.metadata.gan_course.run).toMatchObject({ ok: false, kernel_start_seconds: null });
+  });
+});
+
 describe("course CLI with --jobs 2", () => {
   it("runs two notebooks at the same time, prints progress lines and a summary, exits 0", () => {
     const out = path.join(outDir, "jobs");

@@ -184,6 +184,7 @@ describe("Kernel API (for the autograder)", () => {
     expect(r.error).toMatchObject({ ename: "CellTimeout" });
     expect(kernel.alive).toBe(true);
     const after = await kernel.execute("base");
+    expect(after.status).toBe("ok");
     expect(stdout(after.outputs)).toBe("20\n");
   });
 
