@@ -1,2 +1,4 @@
 /** Generator and discriminator architectures. */
 export * from "./mlp";
+export * from "./autoencoder";
+export * from "./vae";

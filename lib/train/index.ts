@@ -2,3 +2,4 @@
 export * from "./trainer";
 export * from "./callbacks";
 export * from "./regularizers";
+export * from "./vae-trainer";
