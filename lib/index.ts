@@ -16,6 +16,8 @@ export * as losses from "./losses";
 export * as train from "./train";
 export * as models from "./models";
 export * from "./exercises";
+export * as theory from "./theory";
+export * as games from "./games";
 export * as checkpoints from "./checkpoints";
 export * as recipes from "./recipes";
 export * as metrics from "./metrics";
