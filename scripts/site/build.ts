@@ -25,7 +25,7 @@ import { fileImages } from "./images";
 import { indexPage, type IndexEntry, type SkippedNotebook } from "./index-page";
 import { DEFAULT_SITE_INFO, lessonBody, pageShell, type SiteInfo } from "./layout";
 import { renderLesson, type RenderedLesson } from "./lesson";
-import { renderMarkdownInline } from "./markdown";
+import { markdownToText, renderMarkdownInline } from "./markdown";
 import { hasOutputs, parseNotebook, stripOutputs, type Notebook } from "./notebook";
 import { DEFAULT_LIMITS, type TextLimits } from "./truncate";
 
@@ -216,7 +216,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<SiteReport>
     const html = pageShell({
       site,
       title: `${lesson.title} · ${site.title}`,
-      description: lesson.summarySource.replace(/[*_`$\\]/g, "").slice(0, 300) || undefined,
+      description: markdownToText(lesson.summarySource).slice(0, 300) || undefined,
       math,
       charts: lesson.stats.charts,
       bodyClass: "page-lesson",

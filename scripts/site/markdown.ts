@@ -160,6 +160,7 @@ function createMarkdown(): MarkdownIt {
           const href = child.attrGet("href") ?? "";
           const m = /^(?:\.\/)?([^/?#]+)\.ipynb(#.*)?$/.exec(href);
           if (m && env.ctx?.lessonStems.has(decodeURIComponent(m[1]))) child.attrSet("href", `${m[1]}.html${m[2] ?? ""}`);
+          else if (m) env.ctx?.warnings.push(`link to ${href}: there is no such lesson on the site (the link will be broken)`);
         } else if (child.type === "image") {
           const src = child.attrGet("src") ?? "";
           if (src.startsWith("attachment:")) {
@@ -169,6 +170,8 @@ function createMarkdown(): MarkdownIt {
             else env.ctx?.warnings.push(`markdown image attachment "${name}" not found in the cell`);
           } else if (isLocalPath(src)) {
             env.ctx?.localImages.add(decodeURIComponent(src.split(/[?#]/)[0]));
+          } else if (/^(https?:)?\/\//i.test(src)) {
+            env.ctx?.warnings.push(`image ${src} not shown: the site loads nothing from the internet (put the file next to the notebook)`);
           }
         }
       }
@@ -267,9 +270,13 @@ export function outlineOf(sources: string[]): MarkdownOutline {
         outline.heading = { level: Number(tok.tag.slice(1)), text: inlineText(inline.children), source: inline.content };
         outline.firstParagraph = undefined;
       } else if (tok.type === "paragraph_open" && tok.level === 0 && outline.firstParagraph === undefined) {
-        const content = tokens[i + 1].content.trim();
-        // A paragraph that is only an image or display math is not a summary.
-        if (content && !/^!\[[^\]]*\]\([^)]*\)$/.test(content) && !/^\$\$[\s\S]*\$\$$/.test(content)) {
+        const inline = tokens[i + 1];
+        const content = inline.content.trim();
+        // A paragraph of only images or display math is not a summary.
+        const onlyImagesOrMath = (inline.children ?? []).every(
+          (t) => ["image", "math_inline_block", "softbreak", "hardbreak"].includes(t.type) || (t.type === "text" && !t.content.trim()),
+        );
+        if (content && !onlyImagesOrMath) {
           outline.firstParagraph = content;
           if (outline.heading) return outline;
         }
@@ -277,6 +284,12 @@ export function outlineOf(sources: string[]): MarkdownOutline {
     }
   }
   return outline;
+}
+
+/** Plain text of one line of inline markdown (for <meta name="description">). */
+export function markdownToText(src: string): string {
+  const tokens = md.parseInline(src, newEnv(undefined, false));
+  return tokens.map((t) => inlineText(t.children)).join(" ").trim();
 }
 
 /**

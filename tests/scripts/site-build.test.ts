@@ -1,4 +1,5 @@
 // The site builds from the fixture notebooks and contains what a reader needs (scripts/site/build.ts).
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -138,6 +139,74 @@ describe("buildSite on the fixtures", () => {
   it("has committed fixtures that match their generator", () => {
     for (const [rel, text] of Object.entries(committedFixtures())) {
       expect(readFileSync(path.join(FIXTURE_DIR, rel), "utf8"), rel).toBe(text);
+    }
+  });
+});
+
+describe("buildSite details", () => {
+  const nb = (cells: unknown[]) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+
+  it("copies images that markdown references next to the notebook, and warns about the rest", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "site-local-images-"));
+    try {
+      mkdirSync(path.join(dir, "src", "figures"), { recursive: true });
+      mkdirSync(path.join(dir, "nb"));
+      writeFileSync(path.join(dir, "src", "figures", "gan.png"), readFileSync(path.join(FIXTURE_DIR, "..", "..", "..", "scripts", "site", "assets", "favicon.svg")));
+      writeFileSync(
+        path.join(dir, "nb", "01-a.ipynb"),
+        nb([{ cell_type: "markdown", metadata: {}, source: "# A\n\n![gan](figures/gan.png) ![gone](figures/gone.png) ![web](https://example.com/x.png) ![clash](assets/site.css)" }]),
+      );
+      const r = await buildSite({ notebooksDir: path.join(dir, "nb"), sourceDir: path.join(dir, "src"), outDir: path.join(dir, "site") });
+      expect(existsSync(path.join(dir, "site", "figures", "gan.png"))).toBe(true);
+      const html = readFileSync(path.join(dir, "site", "01-a.html"), "utf8");
+      expect(html).toContain('src="figures/gan.png"');
+      expect(html).not.toContain("example.com");
+      expect(r.pages[0].warnings).toEqual([
+        "image https://example.com/x.png not shown: the site loads nothing from the internet (put the file next to the notebook)",
+        "image figures/gone.png not found next to the notebook",
+        "image assets/site.css: path clashes with the site's own files; not copied",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("honours remove-cell, remove-input, hide-input and remove-output tags", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "site-tags-"));
+    try {
+      mkdirSync(path.join(dir, "nb"));
+      const out = (text: string) => [{ output_type: "stream", name: "stdout", text }];
+      const code = (source: string, tags: string[]) => ({ cell_type: "code", metadata: { tags }, execution_count: 1, source, outputs: out(`out of ${source}`) });
+      writeFileSync(
+        path.join(dir, "nb", "01-t.ipynb"),
+        nb([code("cellA", ["remove-cell"]), code("cellB", ["remove-input"]), code("cellC", ["hide-input"]), code("cellD", ["remove-output"])]),
+      );
+      await buildSite({ notebooksDir: path.join(dir, "nb"), sourceDir: path.join(dir, "none"), outDir: path.join(dir, "site") });
+      const html = readFileSync(path.join(dir, "site", "01-t.html"), "utf8");
+      expect(html).not.toContain("cellA");
+      expect(html).not.toMatch(/<code[^>]*>cellB/);
+      expect(html).toContain("out of cellB");
+      expect(html).toMatch(/<details class="hidden-input"><summary>Show code<\/summary><pre class="cell-input"><code[^>]*>cellC/);
+      expect(html).toMatch(/<code[^>]*>cellD/);
+      expect(html).not.toContain("out of cellD");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("has a CLI that builds the site and exits non-zero when a notebook was skipped", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "site-cli-"));
+    try {
+      const cli = path.join(FIXTURE_DIR, "..", "..", "..", "scripts", "site", "build.ts");
+      const tsx = path.join(FIXTURE_DIR, "..", "..", "..", "node_modules", ".bin", "tsx");
+      const r = spawnSync(tsx, [cli, "--in", input.notebooksDir, "--source", input.sourceDir, "--out", path.join(dir, "site"), "--title", "My GANs"], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stdout).toContain("01-intro.html");
+      expect(r.stdout).toContain("SKIPPED 03-broken.ipynb");
+      expect(r.stderr).toContain("1 notebook(s) skipped");
+      expect(readFileSync(path.join(dir, "site", "index.html"), "utf8")).toContain("<h1>My GANs</h1>");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -104,10 +104,11 @@ describe("markdown and math", () => {
     expect(html).toContain('href="99-missing.ipynb"');
     expect(html).toMatch(/src="data:image\/png;base64,[A-Za-z0-9+/=]+"/);
     expect([...page.localImages]).toEqual(["figures/b.png"]);
+    expect(page.warnings).toEqual(["link to 99-missing.ipynb: there is no such lesson on the site (the link will be broken)"]);
   });
 
   it("finds the title and the summary paragraph, and shortens long summaries", () => {
-    const outline = outlineOf(["Preamble paragraph.", "# The *title* $x$\n\n![img](a.png)\n\nThe first paragraph.\n\nThe second."]);
+    const outline = outlineOf(["Preamble paragraph.", "# The *title* $x$\n\n![img](a.png) ![b](b.png)\n\n$$x$$\n\nThe first paragraph.\n\nThe second."]);
     expect(outline.heading?.text).toBe("The title x");
     expect(outline.firstParagraph).toBe("The first paragraph.");
     const long = `A sentence about $G$ that is long enough to count as a first sentence. ${"More words here. ".repeat(20)}`;
