@@ -213,7 +213,7 @@ async function checkPage(
   });
   await page.setViewportSize({ width: 1280, height: 900 });
   const url = pathToFileURL(path.join(siteDir, rel)).href;
-  await page.goto(url, { waitUntil: "load" });
+  await page.goto(url, { waitUntil: "load", timeout: Math.max(60_000, timeoutMs) }); // plotly.js parses slowly on a busy CPU
   await waitForCharts(page, timeoutMs);
   const f = await pageFacts(page);
 
