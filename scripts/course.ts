@@ -93,7 +93,7 @@ export function summaryTable(results: RunResult[]): string {
     line(head),
     line(widths.map((w, i) => (i === 4 ? "-------" : "-".repeat(w)))),
     ...rows.map(line),
-    `${results.length} notebook(s), ${results.length - failed} passed, ${failed} failed, ${total.toFixed(1)} s of kernel time`,
+    `${results.length} notebook(s), ${results.length - failed} passed, ${failed} failed, ${total.toFixed(1)} s summed over notebooks`,
   ].join("\n");
 }
 
@@ -102,6 +102,7 @@ export async function runCourse(opts: CourseOptions = {}): Promise<number> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const files = await resolveNotebooks(opts.notebooks);
   const outDir = path.resolve(opts.outDir ?? DEFAULT_OUT_DIR);
+  await fs.mkdir(outDir, { recursive: true }); // exists even when no notebook ran (the site reads it)
   if (files.length === 0) {
     log(`course: no notebooks found (${opts.notebooks?.join(" ") || path.relative(process.cwd(), NOTEBOOKS_DIR) + "/*.ipynb"})`);
   }
@@ -152,7 +153,12 @@ export async function runCourse(opts: CourseOptions = {}): Promise<number> {
       return 1;
     }
     const ts = performance.now();
-    await mod.buildSite({ notebooksDir: outDir, outDir: siteOut });
+    try {
+      await mod.buildSite({ notebooksDir: outDir, outDir: siteOut });
+    } catch (e) {
+      log(`site: build failed: ${(e as Error).stack ?? e}`);
+      return 1;
+    }
     log(`site: built ${path.relative(process.cwd(), siteOut) || siteOut} in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
   }
   // =====================================================================================
@@ -179,7 +185,7 @@ export async function main(argv = process.argv): Promise<number> {
     .option("-j, --jobs <n>", "notebooks run at once, each on its own kernel", positiveInt, 1)
     .option("-t, --timeout <seconds>", "default per-cell timeout (cell/notebook metadata override it)", positiveNumber)
     .option("--total-timeout <seconds>", "time limit per notebook", positiveNumber)
-    .option("-o, --out <dir>", "directory for executed copies", DEFAULT_OUT_DIR)
+    .option("-o, --out <dir>", "directory for executed copies", path.relative(process.cwd(), DEFAULT_OUT_DIR) || DEFAULT_OUT_DIR)
     .option("--backend <name>", "set GAN_COURSE_BACKEND for the kernels (cpu, wasm, tensorflow)")
     .option("--memory <MiB>", "kernel heap limit (--max-old-space-size)", positiveInt)
     .option("-v, --verbose", "print each cell as it starts")
