@@ -23,6 +23,9 @@ export interface ConnectionInfo {
   kernel_name?: string;
 }
 
+/** Ports handed out lately by this process (the OS may offer a just-closed port again). */
+const recentPorts: number[] = [];
+
 /**
  * Asks the OS for `n` distinct free TCP ports on `ip`. All listeners stay open until every port
  * is known, so one call never returns the same port twice. (Another process can still take a port
@@ -32,15 +35,20 @@ export async function freePorts(n: number, ip = "127.0.0.1"): Promise<number[]> 
   const servers: net.Server[] = [];
   try {
     const ports: number[] = [];
-    for (let i = 0; i < n; i++) {
+    while (ports.length < n) {
       const server = net.createServer();
       servers.push(server);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(0, ip, () => resolve());
       });
-      ports.push((server.address() as net.AddressInfo).port);
+      const port = (server.address() as net.AddressInfo).port;
+      // Kernels starting concurrently (--jobs) must not get a port another one was just given.
+      if (recentPorts.includes(port)) continue;
+      ports.push(port);
     }
+    recentPorts.push(...ports);
+    recentPorts.splice(0, Math.max(0, recentPorts.length - 500));
     return ports;
   } finally {
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));

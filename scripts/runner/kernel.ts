@@ -55,6 +55,8 @@ export interface KernelOptions {
   timeoutMs?: number;
   /** After a timeout's SIGINT, wait this long for the cell to end before SIGKILL. Default 2 000 ms. */
   interruptGraceMs?: number;
+  /** Fixed connection settings (e.g. ports) over the generated ones; normally unset. */
+  connection?: Partial<ConnectionInfo>;
   /** Directory of the connection file. Default os.tmpdir(). */
   connectionDir?: string;
   /** Receives what the kernel process prints outside any cell (its own stdout/stderr). */
@@ -113,6 +115,7 @@ type Handler = (channel: Channel, msg: JupyterMessage) => void;
 
 const LOG_TAIL = 8_000;
 const ABORT_WINDOW_MS = 250;
+const PORT_CLASH = /EADDRINUSE|Address already in use/i;
 const live = new Set<Kernel>();
 let exitHookInstalled = false;
 
@@ -213,9 +216,9 @@ export class Kernel {
         return;
       } catch (e) {
         await this.cleanup();
-        // A port taken between choosing it and the kernel binding it: try once more with new ports.
-        const portClash = /EADDRINUSE|Address already in use/i.test(this.stderrTail);
-        if (attempt >= 2 || !portClash) throw e;
+        // A port taken between choosing it and the kernel binding it: try again with new ports.
+        const fixedPorts = Object.keys(this.options.connection ?? {}).some((k) => k.endsWith("_port"));
+        if (attempt >= 3 || fixedPorts || !PORT_CLASH.test(this.stderrTail)) throw e;
         this.child = null;
         this.exitInfo = null;
         this.closed = false;
@@ -229,7 +232,7 @@ export class Kernel {
     this.startT0 = t0;
     const opts = this.options;
     const zmq = await import("zeromq");
-    this.conn = await newConnectionInfo();
+    this.conn = { ...(await newConnectionInfo()), ...opts.connection };
     this.connFile = await writeConnectionFile(this.conn, opts.connectionDir);
     this.session = new Session(this.conn.key);
 
@@ -250,9 +253,15 @@ export class Kernel {
     live.add(this);
     installExitHook();
     child.stdout!.setEncoding("utf8").on("data", (s: string) => opts.onKernelOutput?.("stdout", s));
+    // tslab logs a failed bind ("Address already in use") as an unhandled rejection and keeps
+    // running without sockets: treat it as a failed start right away (start() retries once).
+    let rejectPortClash: (e: Error) => void = () => {};
+    const portClash = new Promise<never>((_, reject) => (rejectPortClash = reject));
+    portClash.catch(() => {});
     child.stderr!.setEncoding("utf8").on("data", (s: string) => {
       this.stderrTail = (this.stderrTail + s).slice(-LOG_TAIL);
       opts.onKernelOutput?.("stderr", s);
+      if (PORT_CLASH.test(s)) rejectPortClash(new KernelStartError("a kernel port was taken by another process", this.stderrTail));
     });
     const spawnError = new Promise<never>((_, reject) =>
       child.once("error", (e) => reject(new KernelStartError(`cannot spawn the kernel: ${e.message}`, ""))),
@@ -298,7 +307,7 @@ export class Kernel {
       throw new KernelStartError(`kernel ${e.signal ? "was " : ""}${describeExit(e)} while starting`, this.stderrTail);
     });
     try {
-      await Promise.race([this.waitReady(), timeout, died, spawnError]);
+      await Promise.race([this.waitReady(), timeout, died, spawnError, portClash]);
     } finally {
       clearTimeout(timer);
     }

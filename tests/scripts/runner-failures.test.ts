@@ -2,6 +2,7 @@
 // notebooks at once through the course CLI. Every case must end promptly and name the cell.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -79,6 +80,24 @@ describe("kernels that cannot start", () => {
     expect(r.failure!.traceback.join("\n")).toMatch(/Cannot find module '\/nonexistent\/tslab'/);
     const saved = JSON.parse(readFileSync(r.outPath!, "utf8"));
     expect(saved.metadata.gan_course.run).toMatchObject({ ok: false, kernel_start_seconds: null });
+  });
+});
+
+describe("port clashes", () => {
+  it("fails fast when a kernel port is taken (tslab would keep running without sockets)", async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const err = await Kernel.start({ cwd: FIXTURES, connection: { iopub_port: port }, startTimeoutMs: 100_000 }).then(
+        () => null,
+        (e: Error & { stderr: string }) => e,
+      );
+      expect(err?.message).toBe("a kernel port was taken by another process");
+      expect(err?.stderr).toMatch(new RegExp(`EADDRINUSE[\\s\\S]*${port}`));
+    } finally {
+      server.close();
+    }
   });
 });
 
