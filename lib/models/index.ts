@@ -2,3 +2,4 @@
 export * from "./mlp";
 export * from "./autoencoder";
 export * from "./vae";
+export * from "./sagan";

@@ -7,6 +7,7 @@ import { RecipeCatalog, TrainingRecipe } from "../checkpoints/recipes";
 export const RECIPES: RecipeCatalog = {
   "ring-mlp": () => require("./ring-mlp").recipe,
   "reference-classifier": () => require("./reference-classifier").recipe,
+  "vae-mnist": () => require("./vae-mnist").recipe,
 };
 
 export function getRecipe(name: string): TrainingRecipe {
