@@ -13,6 +13,7 @@
  * `metadata.gan_course.cell_timeout` (s), `options.cellTimeoutS` (the CLI's --timeout), 300 s.
  * `options.totalTimeoutS` additionally caps the whole notebook (the autograder's budget).
  */
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { DisplayRegistry, NbOutput, stripAnsi } from "./outputs";
 import { describeExit, ExecuteStatus, Kernel, KernelOptions, REPO_ROOT } from "./kernel";
@@ -36,6 +37,12 @@ export interface RunOptions {
   onCellStart?: (cell: { index: number; codeIndex: number; source: string }) => void;
   /** Called after each code cell. */
   onCellEnd?: (cell: CellRun) => void;
+  /**
+   * Stop at the first failing cell (default true). false: keep executing after errors and
+   * interrupted timeouts while the kernel lives (the autograder grades every exercise); the
+   * notebook still counts as failed. A dead or killed kernel, or the total limit, always stops.
+   */
+  stopOnError?: boolean;
   /** Called for each output as it arrives. */
   onOutput?: (output: NbOutput, cell: { index: number; codeIndex: number }) => void;
 }
@@ -51,6 +58,8 @@ export interface CellRun {
   executionCount: number | null;
   seconds: number;
   outputs: NbOutput[];
+  /** Set when status is not "ok". */
+  failure?: RunFailure;
 }
 
 export interface RunFailure {
@@ -93,40 +102,66 @@ function where(cell: number, codeCell: number): string {
   return `cell ${cell} (code cell ${codeCell})`;
 }
 
-/** Runs one notebook on a fresh kernel. Never throws for notebook problems: see `ok` / `failure`. */
+/** Runs one notebook file on a fresh kernel. Never throws for notebook problems: see `ok` / `failure`. */
 export async function runNotebook(file: string, options: RunOptions = {}): Promise<RunResult> {
+  const t0 = performance.now();
+  let nb: Notebook;
+  try {
+    nb = await readNotebook(file);
+  } catch (e) {
+    const msg = e instanceof NotebookFormatError ? e.problem : (e as Error).message;
+    return {
+      notebook: file,
+      outPath: null,
+      ok: false,
+      status: "invalid",
+      seconds: (performance.now() - t0) / 1000,
+      kernelStartSeconds: null,
+      cells: [],
+      date: new Date().toISOString(),
+      failure: { message: msg, ename: "NotebookFormatError", evalue: msg, traceback: [] },
+    };
+  }
+  const outPath = options.write === false ? null : path.join(options.outDir ?? DEFAULT_OUT_DIR, path.basename(file));
+  return executeNotebook(nb, { ...options, name: file, cwd: path.dirname(path.resolve(file)), outPath });
+}
+
+export interface ExecuteNotebookOptions extends RunOptions {
+  /** Reported as RunResult.notebook. */
+  name: string;
+  /** The kernel's working directory (module resolution starts here). */
+  cwd: string;
+  /** Where to write the executed copy; null for nowhere. */
+  outPath: string | null;
+}
+
+/**
+ * Executes an in-memory, validated notebook (see validateNotebook) on a fresh kernel, filling its
+ * outputs, execution counts and run metadata in place, and writes it to `outPath`. For the
+ * autograder: load a notebook, add or swap cells, execute, inspect `cells[].error`.
+ */
+export async function executeNotebook(nb: Notebook, options: ExecuteNotebookOptions): Promise<RunResult> {
   const date = new Date().toISOString();
   const t0 = performance.now();
-  const seconds = () => (performance.now() - t0) / 1000;
-  const base: RunResult = {
-    notebook: file,
-    outPath: null,
+  const result: RunResult = {
+    notebook: options.name,
+    outPath: options.outPath,
     ok: false,
-    status: "invalid",
+    status: "ok",
     seconds: 0,
     kernelStartSeconds: null,
     cells: [],
     date,
   };
 
-  let nb: Notebook;
-  try {
-    nb = await readNotebook(file);
-  } catch (e) {
-    const msg = e instanceof NotebookFormatError ? e.problem : (e as Error).message;
-    return { ...base, seconds: seconds(), failure: { message: msg, ename: "NotebookFormatError", evalue: msg, traceback: [] } };
-  }
-
-  // Start from a clean slate: no stale outputs from the source file.
+  // Start from a clean slate: no stale outputs from the source file. nbformat 4.5 requires cell ids.
   for (const c of nb.cells) {
+    if (nb.nbformat_minor >= 5 && typeof c.id !== "string") c.id = randomBytes(4).toString("hex");
     if (c.cell_type === "code") {
       c.outputs = [];
       c.execution_count = null;
     }
   }
-
-  const outPath = options.write === false ? null : path.join(options.outDir ?? DEFAULT_OUT_DIR, path.basename(file));
-  const result: RunResult = { ...base, outPath, status: "ok" };
   const nbTimeout = positiveNumber(nb.metadata.gan_course?.cell_timeout);
   const defaultTimeout = nbTimeout ?? positiveNumber(options.cellTimeoutS) ?? DEFAULT_CELL_TIMEOUT_S;
   const displays: DisplayRegistry = new Map();
@@ -135,7 +170,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   try {
     if (!nb.cells.some((c) => c.cell_type === "code")) return result; // nothing to run: no kernel
     try {
-      kernel = await Kernel.start({ ...options.kernel, cwd: path.dirname(path.resolve(file)) });
+      kernel = await Kernel.start({ ...options.kernel, cwd: options.cwd });
       result.kernelStartSeconds = kernel.startSeconds;
     } catch (e) {
       const err = e as Error & { stderr?: string };
@@ -174,8 +209,10 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
       cell.metadata.gan_course = { ...cell.metadata.gan_course, seconds: round(r.seconds) };
       const run: CellRun = { ...at, status: r.status, executionCount: r.executionCount, seconds: r.seconds, outputs: r.outputs };
       result.cells.push(run);
-      options.onCellEnd?.(run);
-      if (r.status === "ok") continue;
+      if (r.status === "ok") {
+        options.onCellEnd?.(run);
+        continue;
+      }
 
       const err = r.error ?? { ename: "Error", evalue: r.status, traceback: [] };
       const traceback = err.traceback.map(stripAnsi);
@@ -188,16 +225,21 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
       } else {
         message = `${where(at.index, at.codeIndex)}: ${err.ename}: ${stripAnsi(err.evalue).split("\n")[0]}`;
       }
-      result.status = r.status;
-      result.failure = { message, cell: at.index, codeCell: at.codeIndex, ename: err.ename, evalue: stripAnsi(err.evalue), traceback };
-      break;
+      run.failure = { message, cell: at.index, codeCell: at.codeIndex, ename: err.ename, evalue: stripAnsi(err.evalue), traceback };
+      options.onCellEnd?.(run);
+      if (!result.failure) {
+        result.status = r.status;
+        result.failure = run.failure;
+      }
+      const canGoOn = options.stopOnError === false && kernel.alive && !totalLimited;
+      if (!canGoOn) break;
     }
   } finally {
     await kernel?.shutdown(500);
     result.ok = result.status === "ok";
-    result.seconds = seconds();
+    result.seconds = (performance.now() - t0) / 1000;
     result.backend = detectBackend(result.cells) ?? options.kernel?.env?.GAN_COURSE_BACKEND ?? process.env.GAN_COURSE_BACKEND;
-    if (outPath) {
+    if (options.outPath) {
       nb.metadata.gan_course = {
         ...nb.metadata.gan_course,
         run: {
@@ -209,9 +251,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
           ...(result.failure ? { failure: result.failure.message } : {}),
         },
       };
-      await writeNotebook(outPath, nb);
-    } else {
-      result.outPath = null;
+      await writeNotebook(options.outPath, nb);
     }
   }
   return result;

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Kernel, NbOutput, runNotebook } from "../../scripts/runner";
+import { executeNotebook, Kernel, NbOutput, runNotebook, validateNotebook } from "../../scripts/runner";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "notebooks");
 const outDir = mkdtempSync(path.join(os.tmpdir(), "runner-test-"));
@@ -99,6 +99,33 @@ describe("runNotebook: a cell that throws", () => {
     expect(never.execution_count).toBeNull();
     expect(never.outputs).toEqual([]);
     expect(saved.metadata.gan_course.run).toMatchObject({ ok: false, failure: r.failure!.message });
+  });
+});
+
+describe("executeNotebook: in memory, continuing after errors (autograder mode)", () => {
+  it("runs every cell with stopOnError false, reports each failure and the first as the notebook's", async () => {
+    const code = (source: string) => ({ cell_type: "code", metadata: {}, source, outputs: [], execution_count: null });
+    const nb = validateNotebook(
+      {
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [code("throw new Error('exercise a: not implemented yet');"), code("const b = 2;\nb"), code("const c: string = b;"), code("b + 1")],
+      },
+      "in-memory.ipynb",
+    );
+    const out = path.join(outDir, "in-memory.ipynb");
+    const r = await executeNotebook(nb, { name: "in-memory", cwd: FIXTURES, outPath: out, stopOnError: false });
+    expect(r.cells.map((c) => c.status)).toEqual(["error", "ok", "error", "ok"]);
+    expect(r.cells[0].failure).toMatchObject({ cell: 1, ename: "Error", evalue: "exercise a: not implemented yet" });
+    expect(r.cells[2].failure).toMatchObject({ cell: 3, ename: "TypeScriptError" });
+    expect(stdout(r.cells[3].outputs)).toBe("3\n");
+    expect(r.ok).toBe(false);
+    expect(r.failure).toEqual(r.cells[0].failure);
+    expect(nb.cells.map((c) => c.execution_count)).toEqual([1, 2, 3, 4]);
+    const saved = JSON.parse(readFileSync(out, "utf8"));
+    expect(saved.metadata.gan_course.run.ok).toBe(false);
+    for (const c of saved.cells) expect(c.id).toMatch(/^[0-9a-f]{8}$/); // nbformat 4.5 needs ids
   });
 });
 
