@@ -103,7 +103,8 @@ const INTERNAL_FRAME = /^\s+at .*(node_modules[\\/]tslab[\\/]|\(node:vm:|sigintH
 
 /**
  * Recovers { ename, evalue, traceback } from what tslab printed for a failed cell:
- * - TypeScript diagnostics ("3:5 - Cannot find name 'x'.") -> ename "TypeScriptError";
+ * - TypeScript diagnostics ("3:5 - Cannot find name 'x'.", one or more, messages may span
+ *   lines) -> ename "TypeScriptError", evalue all of them;
  * - a printed Error ("TypeError: msg\n    at ...") -> its name and message (multi-line messages
  *   run up to the first stack frame);
  * - anything else (a thrown string or object) -> ename "Error", evalue the text.
@@ -116,7 +117,7 @@ export function parseErrorText(raw: string): CellError {
     .split("\n")
     .filter((l) => !INTERNAL_FRAME.test(stripAnsi(l)));
   const nonEmpty = lines.filter((l) => l.trim() !== "");
-  if (nonEmpty.length > 0 && nonEmpty.every((l) => DIAGNOSTIC.test(l))) {
+  if (nonEmpty.length > 0 && DIAGNOSTIC.test(nonEmpty[0])) {
     return { ename: "TypeScriptError", evalue: nonEmpty.join("\n"), traceback };
   }
   // Node prints a thrown Error as [source line, caret, blank,] "Name: message", stack frames,
@@ -140,8 +141,11 @@ export function parseErrorText(raw: string): CellError {
 export class OutputCollector {
   readonly outputs: NbOutput[] = [];
   private clearPending = false;
-  /** The text of the most recent stderr message (tslab writes a failed cell's error as one write). */
-  private lastStderr: string | null = null;
+  /**
+   * The stderr writes since the last other output. tslab prints a failed cell's exception as one
+   * write, and TypeScript diagnostics as one write each.
+   */
+  private stderrTail: string[] = [];
   private sawError = false;
 
   constructor(
@@ -156,7 +160,8 @@ export class OutputCollector {
       case "stream": {
         const name = c.name === "stderr" ? "stderr" : "stdout";
         const text = String(c.text ?? "");
-        this.lastStderr = name === "stderr" ? text : null;
+        if (name === "stderr") this.stderrTail.push(text);
+        else this.stderrTail = [];
         const last = this.outputs[this.outputs.length - 1];
         if (!this.clearPending && last && last.output_type === "stream" && last.name === name) {
           last.text += text;
@@ -183,7 +188,7 @@ export class OutputCollector {
           list.push(out);
           this.displays.set(id, list);
         }
-        this.lastStderr = null;
+        this.stderrTail = [];
         this.push(out);
         return true;
       }
@@ -197,7 +202,7 @@ export class OutputCollector {
       }
       case "error": {
         this.sawError = true;
-        this.lastStderr = null;
+        this.stderrTail = [];
         this.push({
           output_type: "error",
           ename: String(c.ename ?? "Error"),
@@ -218,7 +223,7 @@ export class OutputCollector {
   private clear(): void {
     this.outputs.length = 0;
     this.clearPending = false;
-    this.lastStderr = null;
+    this.stderrTail = [];
   }
 
   private push(out: NbOutput): void {
@@ -240,7 +245,13 @@ export class OutputCollector {
   synthesizeError(): CellError {
     const existing = this.errorInfo();
     if (this.sawError && existing) return existing;
-    let text = this.lastStderr ?? "";
+    // The error print: the last stderr write, or the run of diagnostic writes at the end.
+    let n = this.stderrTail.length ? 1 : 0;
+    const isDiag = (t: string) => DIAGNOSTIC.test(stripAnsi(t));
+    if (n && isDiag(this.stderrTail[this.stderrTail.length - 1])) {
+      while (n < this.stderrTail.length && isDiag(this.stderrTail[this.stderrTail.length - 1 - n])) n++;
+    }
+    let text = this.stderrTail.slice(this.stderrTail.length - n).join("");
     const last = this.outputs[this.outputs.length - 1];
     if (text && last?.output_type === "stream" && last.name === "stderr" && last.text.endsWith(text)) {
       last.text = last.text.slice(0, last.text.length - text.length);

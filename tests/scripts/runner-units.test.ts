@@ -107,6 +107,21 @@ describe("OutputCollector", () => {
   });
 });
 
+describe("OutputCollector: compile errors", () => {
+  it("takes every diagnostic write of a failed compile, not just the last", () => {
+    const s = new Session("k");
+    const c = new OutputCollector();
+    c.handle(iopub(s, "stream", { name: "stderr", text: "2:7 - Type 'string' is not assignable to type 'number'.\n" }));
+    c.handle(iopub(s, "stream", { name: "stderr", text: "3:7 - Cannot find name 'x'.\n" }));
+    const err = c.synthesizeError();
+    expect(err).toMatchObject({
+      ename: "TypeScriptError",
+      evalue: "2:7 - Type 'string' is not assignable to type 'number'.\n3:7 - Cannot find name 'x'.",
+    });
+    expect(c.finalOutputs()).toEqual([{ output_type: "error", ...err }]);
+  });
+});
+
 describe("parseErrorText", () => {
   it("recognises TypeScript diagnostics, errors with stacks, multi-line messages and thrown values", () => {
     expect(parseErrorText("1:5 - Type 'string' is not assignable to type 'number'.\n")).toMatchObject({
