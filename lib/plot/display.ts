@@ -26,9 +26,11 @@ export function inKernel(): boolean {
   return kernelDisplayHook() !== null;
 }
 
-/** Display a MIME bundle as one output. Returns the bundle (for tests and non-kernel callers). */
-export function show(bundle: MimeBundle, metadata: Record<string, unknown> = {}): MimeBundle {
+/**
+ * Display a MIME bundle as one output. Returns nothing, so that a notebook cell ending in a
+ * `show…` call does not also print the bundle as the cell's value.
+ */
+export function show(bundle: MimeBundle, metadata: Record<string, unknown> = {}): void {
   const hook = kernelDisplayHook();
   if (hook) hook({ data: bundle, metadata, transient: {} }, false);
-  return bundle;
 }

@@ -58,12 +58,16 @@ export async function imageGridPng(images: tf.Tensor, config: ImageGridConfig = 
   return new Uint8Array(PNG.sync.write(png));
 }
 
-/** Display an image grid in the notebook (image/png). Returns the MIME bundle. */
-export async function showImages(images: tf.Tensor, config: ImageGridConfig & { caption?: string } = {}): Promise<MimeBundle> {
+/** The MIME bundle of an image grid (image/png plus a text description). */
+export async function imageBundle(images: tf.Tensor, config: ImageGridConfig & { caption?: string } = {}): Promise<MimeBundle> {
   const bytes = await imageGridPng(images, config);
-  const bundle: MimeBundle = {
+  return {
     "image/png": Buffer.from(bytes).toString("base64"),
     "text/plain": config.caption ?? `<image grid of ${images.shape[0]} images>`,
   };
-  return show(bundle);
+}
+
+/** Display an image grid in the notebook (image/png). */
+export async function showImages(images: tf.Tensor, config: ImageGridConfig & { caption?: string } = {}): Promise<void> {
+  show(await imageBundle(images, config));
 }

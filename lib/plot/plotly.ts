@@ -82,10 +82,10 @@ export function plotlyBundle(fig: Figure, options: { includeLibrary?: boolean } 
   };
 }
 
-/** Display a figure in the notebook (interactive). Returns its bundle. */
-export function showFigure(fig: Figure): MimeBundle {
+/** Display a figure in the notebook (interactive). */
+export function showFigure(fig: Figure): void {
   const include = inKernel() && inlineLibrary() && !plotlyInlined;
   const bundle = plotlyBundle(fig, { includeLibrary: include });
   if (include) plotlyInlined = true;
-  return show(bundle);
+  show(bundle);
 }

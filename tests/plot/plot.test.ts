@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { PNG } from "pngjs";
-import { imageGridPng, showImages } from "../../lib/plot/image-grid";
-import { plotlyBundle, showFigure } from "../../lib/plot/plotly";
+import { imageBundle, imageGridPng } from "../../lib/plot/image-grid";
+import { plotlyBundle } from "../../lib/plot/plotly";
 import { lineChart, lossCurves, scatter2d } from "../../lib/plot/charts";
 
 beforeAll(async () => {
@@ -23,8 +23,8 @@ describe("image grid", () => {
     await expect(imageGridPng(tf.zeros([2, 4, 4, 2]))).rejects.toThrow(/1 or 3 channels, got 2/);
     await expect(imageGridPng(tf.zeros([4]))).rejects.toThrow(/expected images \[N, H, W, C\]/);
   });
-  it("showImages returns an image/png bundle outside a kernel", async () => {
-    const bundle = await showImages(tf.zeros([1, 2, 2, 1]));
+  it("imageBundle carries the PNG as base64 and a text description", async () => {
+    const bundle = await imageBundle(tf.zeros([1, 2, 2, 1]));
     expect(typeof bundle["image/png"]).toBe("string");
   });
 });
@@ -38,7 +38,7 @@ describe("plotly bundles", () => {
     expect(json.layout.yaxis.type).toBe("log");
     expect(bundle["text/html"]).toMatch(/Plotly\.newPlot/);
     expect(bundle["text/plain"]).toMatch(/Plotly figure: T, 1 trace/);
-    expect(String(showFigure(fig)["text/html"]).length).toBeLessThan(5000); // library not inlined outside a kernel
+    expect(String(bundle["text/html"]).length).toBeLessThan(5000); // the library is not inlined by default
   });
   it("lossCurves uses every metric column; scatter2d splits flat points", () => {
     const fig = lossCurves({ step: [1, 2], lossD: [1, 0.5], lossG: [2, 1] });
