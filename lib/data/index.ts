@@ -4,3 +4,4 @@ export * from "./idx";
 export * from "./mixture1d";
 export * from "./toy2d";
 export * from "./batches";
+export * from "./domains";
