@@ -10,7 +10,7 @@
  * importing lib changes no global state.
  */
 import * as tf from "@tensorflow/tfjs";
-import { registerWasmTrainingKernels } from "./wasm-kernels";
+import { prepareWasmBackend, registerWasmTrainingKernels } from "./wasm-kernels";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKEND_ORDER: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -31,6 +31,7 @@ async function tryBackend(name: BackendName): Promise<void> {
     require("@tensorflow/tfjs-node");
   } else if (name === "wasm") {
     require("@tensorflow/tfjs-backend-wasm");
+    prepareWasmBackend(); // threaded build on multi-core machines ($GAN_COURSE_WASM_THREADS overrides)
   }
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tf.setBackend("${name}") returned false`);

@@ -1,5 +1,6 @@
 /** Generator and discriminator architectures. */
 export * from "./mlp";
+export * from "./dcgan";
 export * from "./autoencoder";
 export * from "./vae";
 export * from "./sagan";

@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import * as tf from "@tensorflow/tfjs";
+import { createDcganStep, dcganDiscriminator, dcganGenerator, dcganStepFlops } from "../../lib/models/dcgan";
+import { setupLesson } from "../../lib/setup";
+import { seedGlobalRandom } from "../../lib/random";
+
+beforeAll(async () => {
+  await setupLesson({ backend: "wasm", seed: 1, verbose: false });
+});
+
+const count = (m: tf.LayersModel) => m.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+
+describe("DCGAN models (Radford et al. 2015, the benchmark anchor's architecture)", () => {
+  it("have the anchor's shapes and parameter counts", () => {
+    const G = dcganGenerator(), D = dcganDiscriminator();
+    const x = tf.tidy(() => G.predict(tf.randomNormal([3, 100])) as tf.Tensor);
+    expect(x.shape).toEqual([3, 28, 28, 1]);
+    const v = x.dataSync();
+    expect(Math.max(...v)).toBeLessThanOrEqual(1);
+    expect(Math.min(...v)).toBeGreaterThanOrEqual(-1);
+    const logits = tf.tidy(() => D.predict(x) as tf.Tensor);
+    expect(logits.shape).toEqual([3, 1]);
+    // PyTorch: Linear 100*6272 (no bias) + BN 2*6272 + ConvT 128*64*16 (no bias) + BN 2*64 + ConvT 64*16 + 1.
+    expect(count(G)).toBe(627200 + 12544 + 131072 + 128 + 1024 + 1);
+    // Conv 16*64 + 64, Conv 64*128*16 + 128, BN 2*128, Linear 6272 + 1.
+    expect(count(D)).toBe(1088 + 131200 + 256 + 6273);
+    expect(G.layers.map((l) => l.outputShape)).toContainEqual([null, 14, 14, 64]);
+    expect(D.layers.map((l) => l.outputShape)).toContainEqual([null, 7, 7, 128]);
+    // 11 convolutions of 822 MFLOP dominate the step: 9.44 GFLOP at batch 64.
+    expect(dcganStepFlops(64) / 1e9).toBeCloseTo(9.441, 3);
+    tf.dispose([x, logits]);
+  });
+
+  it("honour the config: no batch norm, other sizes, a condition input", () => {
+    const G = dcganGenerator({ batchNorm: false, baseChannels: 8, imageShape: [32, 32, 3], latentDim: 16, conditionDim: 10 });
+    const D = dcganDiscriminator({ batchNorm: false, baseChannels: 8, imageShape: [32, 32, 3], conditionDim: 10 });
+    expect(G.layers.some((l) => l.getClassName() === "BatchNormalization")).toBe(false);
+    const out = tf.tidy(() => {
+      const x = G.predict([tf.randomNormal([2, 16]), tf.oneHot([1, 7], 10).toFloat()]) as tf.Tensor;
+      return [x.shape, (D.predict([x, tf.oneHot([1, 7], 10).toFloat()]) as tf.Tensor).shape];
+    });
+    expect(out).toEqual([[2, 32, 32, 3], [2, 1]]);
+    expect(() => dcganGenerator({ imageShape: [30, 30, 1] })).toThrow(/divisible by 4/);
+  });
+
+  it("survive a save/load round trip with identical outputs", async () => {
+    const G = dcganGenerator({ baseChannels: 4 });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await G.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }; }));
+    const G2 = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const z = tf.randomNormal([2, 100]);
+    const [a, b] = [G.predict(z) as tf.Tensor, G2.predict(z) as tf.Tensor];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([z, a, b]);
+  });
+});
+
+describe("the anchor's DCGAN training step on wasm", () => {
+  it("leaks no tensors, and reusing G's forward pass equals running it twice", () => {
+    const make = () => [dcganGenerator({ baseChannels: 16 }), dcganDiscriminator({ baseChannels: 16 })];
+    const [G1, D1] = make(), [G2, D2] = make();
+    G2.setWeights(G1.getWeights());
+    D2.setWeights(D1.getWeights());
+    const xReal = tf.randomUniform([8, 28, 28, 1], -1, 1);
+    const reuse = createDcganStep(G1, D1), twice = createDcganStep(G2, D2, { reuseGeneratorForward: false });
+    seedGlobalRandom(5);
+    reuse.step(xReal); // first step creates the optimizers' slots
+    const before = tf.memory().numTensors;
+    seedGlobalRandom(6);
+    const a = reuse.step(xReal);
+    expect(tf.memory().numTensors).toBe(before);
+
+    seedGlobalRandom(5);
+    twice.step(xReal);
+    seedGlobalRandom(6);
+    const b = twice.step(xReal);
+    expect(a.lossD).toBeCloseTo(b.lossD, 5);
+    expect(a.lossG).toBeCloseTo(b.lossG, 5);
+    for (const [m1, m2] of [[G1, G2], [D1, D2]]) {
+      m1.trainableWeights.forEach((w, i) => {
+        const u = w.read().dataSync(), v = m2.trainableWeights[i].read().dataSync();
+        let err = 0;
+        for (let k = 0; k < u.length; k++) err = Math.max(err, Math.abs(u[k] - v[k]));
+        expect(err, w.name).toBeLessThan(1e-5);
+      });
+    }
+    reuse.dispose();
+    twice.dispose();
+    xReal.dispose();
+  });
+
+  it("trains a tiny conv GAN: the discriminator loss goes down", () => {
+    seedGlobalRandom(3);
+    const config = { baseChannels: 8, latentDim: 16 };
+    const G = dcganGenerator(config), D = dcganDiscriminator(config);
+    const step = createDcganStep(G, D, { latentDim: 16, lrD: 1e-3, lrG: 1e-4 });
+    // Real data: a bright vertical bar on a dark background (an easy "1").
+    const xReal = tf.tidy(() => tf.tile(tf.tensor(Array.from({ length: 28 * 28 }, (_, i) => (Math.abs((i % 28) - 14) < 3 ? 1 : -1)), [1, 28, 28, 1]), [16, 1, 1, 1]));
+    const losses: number[] = [];
+    for (let i = 0; i < 12; i++) losses.push(step.step(xReal).lossD);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[0]).toBeGreaterThan(1.2); // ~log 4 at start
+    expect(Math.min(...losses.slice(-3))).toBeLessThan(losses[0] - 0.3);
+    step.dispose();
+    xReal.dispose();
+  });
+});
