@@ -53,3 +53,23 @@ export function discriminatorProbabilities(discriminator: tf.LayersModel, xs: nu
     return Array.from(tf.sigmoid(logits).dataSync());
   });
 }
+
+/**
+ * The discriminator as a plain function x → σ(D(x)) on [lo, hi], by evaluating it once on `n`
+ * grid points and interpolating linearly (constant beyond the ends). Lets integrals such as
+ * V(D, G) call a network at thousands of points without thousands of predict calls.
+ */
+export function discriminatorFunction(discriminator: tf.LayersModel, range: [number, number], n = 4001): (x: number) => number {
+  const [lo, hi] = range;
+  const xs = Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+  const ps = discriminatorProbabilities(discriminator, xs);
+  const h = (hi - lo) / (n - 1);
+  return (x: number) => {
+    if (x <= lo) return ps[0];
+    if (x >= hi) return ps[n - 1];
+    const u = (x - lo) / h;
+    const i = Math.min(n - 2, Math.floor(u));
+    const t = u - i;
+    return (1 - t) * ps[i] + t * ps[i + 1];
+  };
+}

@@ -12,7 +12,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { discriminatorBce } from "../losses/minimax";
 import { Density1D, Interval, densityFn, rangeOf, simpson } from "./integrate";
-import { optimalDiscriminator } from "./optimal-discriminator";
 
 /** p·log(q), with 0·log(anything) = 0 (the convention that makes the integrals finite). */
 export function xlogy(p: number, q: number): number {
@@ -40,9 +39,19 @@ export function valueFunction(pData: Density1D, pG: Density1D, d: (x: number) =>
   }, lo, hi);
 }
 
-/** V(G, D*) = max_D V(D, G): the value when the discriminator plays optimally. */
+/**
+ * V(G, D*) = max_D V(D, G): the value when the discriminator plays optimally. The integrand is V's
+ * with D = D*, written as p_data log(p_data / (p_data + p_g)) + p_g log(p_g / (p_data + p_g)) so
+ * that 1 − D* is never rounded to 0 where p_g is tiny but not zero.
+ */
 export function optimalValue(pData: Density1D, pG: Density1D, range?: Interval): number {
+  const [lo, hi] = rangeOf([pData, pG], range);
   const pd = densityFn(pData);
   const pg = densityFn(pG);
-  return valueFunction(pData, pG, (x) => optimalDiscriminator(pd(x), pg(x)), range);
+  return simpson((x) => {
+    const a = pd(x);
+    const b = pg(x);
+    const total = a + b;
+    return total > 0 ? xlogy(a, a / total) + xlogy(b, b / total) : 0;
+  }, lo, hi);
 }

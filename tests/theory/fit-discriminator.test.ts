@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { discriminatorProbabilities, fitDiscriminator } from "../../lib/theory/fit-discriminator";
+import { discriminatorFunction, discriminatorProbabilities, fitDiscriminator } from "../../lib/theory/fit-discriminator";
 import { mlp } from "../../lib/models/mlp";
 import { gaussian1d, sampleMixture } from "../../lib/data/mixture1d";
 import { createRng, seedGlobalRandom } from "../../lib/random";
@@ -26,5 +26,8 @@ describe("fitDiscriminator", () => {
     expect(probs[0]).toBeGreaterThan(0.8);
     const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
     expect(mean(losses.slice(-50))).toBeLessThan(mean(losses.slice(0, 10)));
+    const f = discriminatorFunction(d, [-3, 3], 601);
+    expect(f(0.5)).toBeCloseTo(discriminatorProbabilities(d, [0.5])[0], 4);
+    expect(f(-10)).toBeCloseTo(discriminatorProbabilities(d, [-3])[0], 6);
   });
 });

@@ -19,11 +19,13 @@ describe("value function V(D, G)", () => {
       [gaussian1d(0, 1), gaussian1d(1, 1)],
       [mixture1d([-2, 2], [0.5, 0.5]), gaussian1d(0, 2)],
       [gaussian1d(0, 0.3), gaussian1d(0, 3)],
+      [mixture1d([-1, 1.5], [0.5, 0.5]), gaussian1d(6, 0.5)], // nearly disjoint: D* rounds to 1 in places
     ] as const;
     for (const [pd, pg] of pairs) {
       expect(Math.abs(optimalValue(pd, pg) - (-Math.log(4) + 2 * jsDivergence1d(pd, pg)))).toBeLessThan(1e-6);
       expect(optimalValue(pd, pg)).toBeGreaterThan(-Math.log(4) + 1e-3);
     }
+    expect(optimalValue(mixture1d([-1, 1.5], [0.5, 0.5]), gaussian1d(6, 0.5))).toBeCloseTo(0, 3); // JSD ≈ log 2
   });
   it("D* beats any other discriminator; D = 1/2 scores exactly −log 4", () => {
     const pd = gaussian1d(0, 1);
@@ -31,6 +33,7 @@ describe("value function V(D, G)", () => {
     expect(valueFunction(pd, pg, () => 0.5)).toBeCloseTo(-Math.log(4), 9);
     const dStar = optimalDiscriminatorFn(pd, pg);
     const vStar = valueFunction(pd, pg, dStar);
+    expect(vStar).toBeCloseTo(optimalValue(pd, pg), 10);
     for (const shift of [-0.3, 0.2]) expect(valueFunction(pd, pg, (x) => dStar(x + shift))).toBeLessThan(vStar);
   });
   it("0 log 0 = 0", () => {
