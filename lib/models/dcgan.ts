@@ -11,7 +11,8 @@
  *        -> Conv(2b, k4, s2, 'same') -> BN -> LeakyReLU(0.2)                [7, 7, 2b]
  *        -> Flatten -> Dense(1)                                              logit [batch, 1]
  *
- * with b = baseChannels = 64. TF's 'same' padding for a k4/s2 conv on an even size is PyTorch's
+ * with b = baseChannels = 64 (D's convolutions are `LeanConv2D`s, below: same arithmetic, no wasted
+ * gradients). TF's 'same' padding for a k4/s2 conv on an even size is PyTorch's
  * padding 1 on both sides (28 -> 14 -> 7), and a 'same' k4/s2 ConvT is ConvTranspose2d(k4, s2, p1)
  * (7 -> 14 -> 28), so the layers, shapes and FLOPs equal the anchor's. Batch norm uses PyTorch's
  * constants (momentum 0.1, i.e. tfjs momentum 0.9; epsilon 1e-5). Weights start from the paper's
@@ -39,6 +40,82 @@ export interface DcganConfig {
   /** Width of a condition vector c (e.g. one-hot labels): G takes [z, c], D takes [x, c]. */
   conditionDim?: number; // 0 (unconditional)
   name?: string; // "generator" / "discriminator"
+}
+
+type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
+
+export interface LeanConv2DArgs extends NonNullable<LayerArgs> {
+  filters: number;
+  kernelSize: number;
+  strides?: number; // 1
+  padding?: "same" | "valid"; // "same"
+  useBias?: boolean; // true
+  /** "dcgan": N(0, 0.02) (Radford et al. 2015); "default": glorot uniform, as tf.layers.conv2d. */
+  init?: "dcgan" | "default";
+}
+
+/**
+ * A 2-D convolution (NHWC) plus bias, like tf.layers.conv2d without an activation, whose backward
+ * pass computes only the gradients the tape asks for. tf.layers.conv2d runs tf.fused.conv2d, whose
+ * custom gradient always computes both the input and the weight gradient; in a GAN that wastes
+ * D's weight gradients during every G update (the largest layer's costs as much as its forward
+ * pass) and the input gradient of D's first layer during every D update (~8% of a DCGAN step).
+ * This layer calls tf.conv2d and tf.add, whose registered gradients are evaluated per input.
+ */
+export class LeanConv2D extends tf.layers.Layer {
+  static className = "LeanConv2D";
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly strides: number;
+  readonly padding: "same" | "valid";
+  readonly useBias: boolean;
+  readonly init: "dcgan" | "default";
+  private kernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+
+  constructor(args: LeanConv2DArgs) {
+    super(args);
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
+    this.strides = args.strides ?? 1;
+    this.padding = args.padding ?? "same";
+    this.useBias = args.useBias ?? true;
+    this.init = args.init ?? "default";
+  }
+
+  build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const inC = shape[shape.length - 1] as number;
+    this.kernel = this.addWeight("kernel", [this.kernelSize, this.kernelSize, inC, this.filters], "float32",
+      kernelInit(this.init) ?? tf.initializers.glorotUniform({}));
+    if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [b, h, w] = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const out = (n: number | null) => (n == null ? null
+      : this.padding === "same" ? Math.ceil(n / this.strides) : Math.ceil((n - this.kernelSize + 1) / this.strides));
+    return [b, out(h), out(w), this.filters];
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D; // [batch, h, w, inC]
+      const y = tf.conv2d(x, this.kernel!.read() as tf.Tensor4D, this.strides, this.padding); // [batch, h', w', filters]
+      return this.bias ? tf.add(y, this.bias.read()) : y;
+    });
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, useBias: this.useBias, init: this.init };
+  }
+}
+tf.serialization.registerClass(LeanConv2D);
+
+/** Factory for LeanConv2D, in the style of tf.layers.conv2d. */
+export function leanConv2d(args: LeanConv2DArgs): LeanConv2D {
+  return new LeanConv2D(args);
 }
 
 function resolve(config: DcganConfig) {
@@ -104,9 +181,9 @@ export function dcganDiscriminator(config: DcganConfig = {}): tf.LayersModel {
     const plane = tf.layers.reshape({ targetShape: [h, w, 1] }).apply(map) as tf.SymbolicTensor;
     x = tf.layers.concatenate().apply([image, plane]) as tf.SymbolicTensor; // [batch, h, w, channels + 1]
   }
-  x = tf.layers.conv2d({ filters: c.base, kernelSize: 4, strides: 2, padding: "same", kernelInitializer: kernelInit(c.init), name: "d_conv1" }).apply(x) as tf.SymbolicTensor; // [batch, h/2, w/2, b]
+  x = leanConv2d({ filters: c.base, kernelSize: 4, strides: 2, padding: "same", init: c.init, name: "d_conv1" }).apply(x) as tf.SymbolicTensor; // [batch, h/2, w/2, b]
   x = tf.layers.leakyReLU({ alpha: c.leakyAlpha }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ filters: 2 * c.base, kernelSize: 4, strides: 2, padding: "same", kernelInitializer: kernelInit(c.init), name: "d_conv2" }).apply(x) as tf.SymbolicTensor; // [batch, h/4, w/4, 2b]
+  x = leanConv2d({ filters: 2 * c.base, kernelSize: 4, strides: 2, padding: "same", init: c.init, name: "d_conv2" }).apply(x) as tf.SymbolicTensor; // [batch, h/4, w/4, 2b]
   if (c.batchNorm) x = batchNorm(c.init, "d_bn").apply(x) as tf.SymbolicTensor;
   x = tf.layers.leakyReLU({ alpha: c.leakyAlpha }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten().apply(x) as tf.SymbolicTensor; // [batch, h/4 * w/4 * 2b]

@@ -6,6 +6,29 @@ import { describe, expect, it, vi } from "vitest";
 import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
 
+describe("wasm thread count", () => {
+  it("follows GAN_COURSE_WASM_THREADS and otherwise uses the idle cores", async () => {
+    const { defaultWasmThreads } = await import("../../lib/backend/wasm-kernels/threads");
+    const saved = process.env.GAN_COURSE_WASM_THREADS;
+    try {
+      process.env.GAN_COURSE_WASM_THREADS = "3";
+      expect(defaultWasmThreads()).toBe(3);
+      process.env.GAN_COURSE_WASM_THREADS = "0";
+      expect(() => defaultWasmThreads()).toThrow(/GAN_COURSE_WASM_THREADS must be a positive integer, got "0"/);
+      delete process.env.GAN_COURSE_WASM_THREADS;
+      const loadSpy = vi.spyOn(os, "loadavg");
+      loadSpy.mockReturnValue([0, 0, 0]);
+      expect(defaultWasmThreads()).toBe(Math.min(os.cpus().length, 8));
+      loadSpy.mockReturnValue([100, 100, 100]);
+      expect(defaultWasmThreads()).toBe(1);
+      loadSpy.mockRestore();
+    } finally {
+      if (saved === undefined) delete process.env.GAN_COURSE_WASM_THREADS;
+      else process.env.GAN_COURSE_WASM_THREADS = saved;
+    }
+  });
+});
+
 describe("wasm training kernels", () => {
   it("are not registered by importing lib, only by setupLesson, and registering twice changes nothing", async () => {
     await import("../../lib/index");
@@ -26,9 +49,10 @@ describe("wasm training kernels", () => {
     expect(warn).not.toHaveBeenCalled();
     for (const config of WASM_TRAINING_KERNELS) expect(tf.getKernel(config.kernelName, "wasm")?.kernelFunc).toBe(config.kernelFunc);
 
-    // One XNNPACK thread per core (at most 8) unless GAN_COURSE_WASM_THREADS says otherwise.
-    const want = process.env.GAN_COURSE_WASM_THREADS ? Number(process.env.GAN_COURSE_WASM_THREADS) : Math.min(os.cpus().length, 8);
-    expect(info.threads).toBe(want);
+    // XNNPACK threads: GAN_COURSE_WASM_THREADS, else one per idle core, between 1 and the cores.
+    if (process.env.GAN_COURSE_WASM_THREADS) expect(info.threads).toBe(Number(process.env.GAN_COURSE_WASM_THREADS));
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(info.threads).toBeLessThanOrEqual(Math.min(os.cpus().length, 8));
 
     // A conv net trains on wasm: the gradient kernels exist and run.
     const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D, w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { createDcganStep, dcganDiscriminator, dcganGenerator, dcganStepFlops } from "../../lib/models/dcgan";
+import { LeanConv2D, createDcganStep, dcganDiscriminator, dcganGenerator, dcganStepFlops, leanConv2d } from "../../lib/models/dcgan";
+import { profileKernels } from "../../lib/backend/wasm-kernels/profile";
 import { setupLesson } from "../../lib/setup";
 import { seedGlobalRandom } from "../../lib/random";
 
@@ -43,15 +44,56 @@ describe("DCGAN models (Radford et al. 2015, the benchmark anchor's architecture
     expect(() => dcganGenerator({ imageShape: [30, 30, 1] })).toThrow(/divisible by 4/);
   });
 
-  it("survive a save/load round trip with identical outputs", async () => {
-    const G = dcganGenerator({ baseChannels: 4 });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await G.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }; }));
-    const G2 = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+  it("survive a save/load round trip with identical outputs (G, and D with its LeanConv2D layers)", async () => {
+    const roundTrip = async (m: tf.LayersModel) => {
+      let saved: tf.io.ModelArtifacts | undefined;
+      await m.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }; }));
+      return tf.loadLayersModel(tf.io.fromMemory(saved!));
+    };
+    const G = dcganGenerator({ baseChannels: 4 }), D = dcganDiscriminator({ baseChannels: 4 });
+    const [G2, D2] = [await roundTrip(G), await roundTrip(D)];
+    expect(D2.layers.filter((l) => l instanceof LeanConv2D).length).toBe(2);
     const z = tf.randomNormal([2, 100]);
     const [a, b] = [G.predict(z) as tf.Tensor, G2.predict(z) as tf.Tensor];
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
-    tf.dispose([z, a, b]);
+    const [c, d] = [D.predict(a) as tf.Tensor, D2.predict(a) as tf.Tensor];
+    expect(Array.from(d.dataSync())).toEqual(Array.from(c.dataSync()));
+    tf.dispose([z, a, b, c, d]);
+  });
+});
+
+describe("LeanConv2D", () => {
+  it("computes what tf.layers.conv2d computes, forward and backward", () => {
+    const lean = leanConv2d({ filters: 5, kernelSize: 4, strides: 2, padding: "same", init: "dcgan" });
+    const ref = tf.layers.conv2d({ filters: 5, kernelSize: 4, strides: 2, padding: "same" });
+    const x = tf.randomNormal([2, 9, 9, 3]);
+    lean.apply(x);
+    ref.apply(x);
+    ref.setWeights([lean.getWeights()[0], tf.randomNormal([5])]);
+    lean.setWeights(ref.getWeights());
+    expect(lean.computeOutputShape([null, 9, 9, 3])).toEqual([null, 5, 5, 5]);
+    const run = (layer: tf.layers.Layer) => tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar, layer.trainableWeights.map((w) => w.read() as tf.Variable));
+      return [value, ...Object.values(grads)].map((t) => Array.from(t.dataSync()));
+    });
+    const [a, b] = [run(lean), run(ref)];
+    a.forEach((v, i) => v.forEach((u, j) => expect(u).toBeCloseTo(b[i][j], 3)));
+    expect(new LeanConv2D({ filters: 2, kernelSize: 3, padding: "valid", strides: 2 }).computeOutputShape([1, 9, 8, 1])).toEqual([1, 4, 3, 2]);
+    x.dispose();
+  });
+
+  it("lets a DCGAN step compute only the gradients it needs", async () => {
+    const step = createDcganStep(dcganGenerator({ baseChannels: 8 }), dcganDiscriminator({ baseChannels: 8 }));
+    const xReal = tf.randomUniform([4, 28, 28, 1], -1, 1);
+    step.step(xReal);
+    const prof = await profileKernels("wasm", () => step.step(xReal));
+    const calls = (k: string) => prof.find((p) => p.kernel === k)?.calls ?? 0;
+    // Weight gradients: D's two convs in the D update on real and fake data, G's two ConvTs; none of D's in the G update.
+    expect(calls("Conv2DBackpropFilter")).toBe(6);
+    // Input gradients: G's two ConvT forwards, D's 2nd conv on real and fake, both D convs in the G update.
+    expect(calls("Conv2DBackpropInput")).toBe(6);
+    step.dispose();
+    xReal.dispose();
   });
 });
 

@@ -53,10 +53,16 @@ export function permute(x: Arr, shape: number[], perm: number[], out: Arr): void
     const dims = rank - 1;
     const idx = new Array<number>(dims).fill(0);
     const total = out.length / run;
+    // Long runs between arrays on the same buffer (the wasm heap): memmove with copyWithin.
+    const bpe = x.BYTES_PER_ELEMENT;
+    const whole = run >= 16 && x.buffer === out.buffer && bpe === out.BYTES_PER_ELEMENT
+      ? new (x.constructor as Float32ArrayConstructor)(x.buffer as ArrayBuffer, 0, Math.floor(x.buffer.byteLength / bpe)) : null;
+    const xo = x.byteOffset / bpe, oo = out.byteOffset / bpe;
     for (let it = 0, o = 0; it < total; it++, o += run) {
       let xOff = 0;
       for (let k = 0; k < dims; k++) xOff += idx[k] * inStrides[p[k]];
-      for (let j = 0; j < run; j++) out[o + j] = x[xOff + j];
+      if (whole) whole.copyWithin(oo + o, xo + xOff, xo + xOff + run);
+      else for (let j = 0; j < run; j++) out[o + j] = x[xOff + j];
       for (let k = dims - 1; k >= 0; k--) {
         if (++idx[k] < outShape[k]) break;
         idx[k] = 0;

@@ -35,6 +35,16 @@ export function f32(backend: WasmBackend, info: Info): Float32Array {
   return new Float32Array(heapBuffer(backend), offsetOf(backend, info), tf.util.sizeFromShape(info.shape));
 }
 
+/** The whole wasm heap as float32s; with `offsetF32`, tensors can be copied into each other with copyWithin. */
+export function heapF32(backend: WasmBackend): Float32Array {
+  return new Float32Array(heapBuffer(backend));
+}
+
+/** Index of a tensor's first element in `heapF32`. */
+export function offsetF32(backend: WasmBackend, info: Info): number {
+  return offsetOf(backend, info) >>> 2;
+}
+
 /** An Int32Array view on an int32 tensor's bytes in the wasm heap. */
 export function i32(backend: WasmBackend, info: Info): Int32Array {
   return new Int32Array(heapBuffer(backend), offsetOf(backend, info), tf.util.sizeFromShape(info.shape));
