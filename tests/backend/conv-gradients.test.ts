@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { backpropInputTuning } from "../../lib/backend/wasm-kernels/conv2d_backprop_input";
 import { backpropFilterTuning } from "../../lib/backend/wasm-kernels/conv2d_backprop_filter";
+import { simdTuning } from "../../lib/backend/wasm-kernels/simd";
 import { randn, relErr, tensor, useCpu, useWasm } from "./helpers";
 
 type Pad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -49,6 +50,7 @@ const read = (ts: tf.Tensor[]) => ts.map((t) => Float32Array.from(t.dataSync() a
 afterEach(() => {
   backpropInputTuning.phaseMinInChannels = 8;
   backpropFilterTuning.swappedConvMinInChannels = 8;
+  simdTuning.enabled = true;
 });
 
 describe("wasm conv gradients match the cpu backend (relative error <= 1e-4)", () => {
@@ -56,17 +58,22 @@ describe("wasm conv gradients match the cpu backend (relative error <= 1e-4)", (
     await useCpu();
     const expected = tf.tidy(() => read(convAndTranspose(c, 10 * i)));
     await useWasm();
-    // Both paths of each kernel: phases / col2im for dx, swapped conv / im2col for dW.
+    // Both paths of each kernel (phases / col2im for dx, swapped conv / im2col for dW), each with
+    // the SIMD helper module and with its JS fallback.
     for (const [phase, swapped] of [[1, 1], [1e9, 1e9]]) {
-      backpropInputTuning.phaseMinInChannels = phase;
-      backpropFilterTuning.swappedConvMinInChannels = swapped;
-      const before = tf.memory().numTensors;
-      const actual = tf.tidy(() => read(convAndTranspose(c, 10 * i)));
-      expect(tf.memory().numTensors).toBe(before);
-      actual.forEach((a, j) => {
-        const err = relErr(expected[j], a);
-        expect(err, `${NAMES[j]} (paths ${phase === 1 ? "phases+swapped" : "col2im+im2col"}): rel err ${err}`).toBeLessThanOrEqual(1e-4);
-      });
+      for (const simd of [true, false]) {
+        backpropInputTuning.phaseMinInChannels = phase;
+        backpropFilterTuning.swappedConvMinInChannels = swapped;
+        simdTuning.enabled = simd;
+        const before = tf.memory().numTensors;
+        const actual = tf.tidy(() => read(convAndTranspose(c, 10 * i)));
+        expect(tf.memory().numTensors).toBe(before);
+        actual.forEach((a, j) => {
+          const err = relErr(expected[j], a);
+          const path = `${phase === 1 ? "phases+swapped" : "col2im+im2col"}, ${simd ? "simd" : "js"}`;
+          expect(err, `${NAMES[j]} (${path}): rel err ${err}`).toBeLessThanOrEqual(1e-4);
+        });
+      }
     }
   });
 });

@@ -45,3 +45,9 @@ export async function onCpuAndWasm(compute: () => tf.Tensor[]): Promise<{ cpu: F
   const wasm = read();
   return { cpu: cpu.map((r) => r.values), wasm: wasm.map((r) => r.values), shapes: wasm.map((r) => r.shape) };
 }
+
+/** `compute` on wasm (values read), e.g. again with another kernel path switched on. */
+export async function onWasm(compute: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await useWasm();
+  return tf.tidy(() => compute().map((t) => Float32Array.from(t.dataSync() as ArrayLike<number>)));
+}

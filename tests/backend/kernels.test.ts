@@ -5,11 +5,23 @@
 import { afterEach, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { matMulTuning } from "../../lib/backend/wasm-kernels/batch_mat_mul";
-import { onCpuAndWasm, relErr, tensor, useWasm } from "./helpers";
+import { simdTuning } from "../../lib/backend/wasm-kernels/simd";
+import { onCpuAndWasm, onWasm, relErr, tensor, useWasm } from "./helpers";
 
 afterEach(() => {
   matMulTuning.plan = "auto";
+  simdTuning.enabled = true;
 });
+
+/** The wasm results again with the SIMD helper module off (the JS fallbacks). */
+async function withoutSimd(compute: () => tf.Tensor[]): Promise<Float32Array[]> {
+  simdTuning.enabled = false;
+  try {
+    return await onWasm(compute);
+  } finally {
+    simdTuning.enabled = true;
+  }
+}
 
 describe("BatchMatMul / _FusedMatMul on wasm", () => {
   const shapes: [number[], number[]][] = [
@@ -62,29 +74,35 @@ describe("layout and reduction kernels on wasm", () => {
       rest.forEach((v, i) => permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...acc, v]));
     };
     permute([0, 1, 2, 3], []);
-    const { cpu, wasm } = await onCpuAndWasm(() => {
+    const compute = () => {
       const x = tensor([3, 4, 5, 6], 1), xi = tf.range(0, 120, 1, "int32").reshape([2, 3, 4, 5]);
-      const xb = tf.greater(tensor([2, 1, 5, 3], 2), 0), y = tensor([1, 7, 1, 33], 3);
-      return perms.flatMap((p) => [tf.transpose(x, p), tf.transpose(xi, p), tf.transpose(xb, p).cast("int32"), tf.transpose(y, p)]);
-    });
+      const xb = tf.greater(tensor([2, 1, 5, 3], 2), 0), y = tensor([1, 7, 1, 33], 3), big = tensor([7, 9, 6, 19], 4);
+      return perms.flatMap((p) => [tf.transpose(x, p), tf.transpose(xi, p), tf.transpose(xb, p).cast("int32"), tf.transpose(y, p), tf.transpose(big, p)]);
+    };
+    const { cpu, wasm } = await onCpuAndWasm(compute);
+    const js = await withoutSimd(compute);
     cpu.forEach((c, j) => expect(Array.from(wasm[j]), `output ${j}`).toEqual(Array.from(c)));
+    cpu.forEach((c, j) => expect(Array.from(js[j]), `output ${j} (js)`).toEqual(Array.from(c)));
   });
 
   it("tile, sum and mean over any axes (keepDims, int32) match cpu", async () => {
-    const { cpu, wasm } = await onCpuAndWasm(() => {
+    const compute = () => {
       const x = tensor([4, 5, 6, 7], 4), xi = tf.range(0, 60, 1, "int32").reshape([3, 4, 5]);
       const out: tf.Tensor[] = [tf.tile(tensor([1, 1, 1, 5], 5), [4, 3, 2, 1]), tf.tile(tensor([2, 3], 6), [3, 2]), tf.tile(xi, [1, 2, 1])];
       for (const axis of [[0], [0, 1, 2], [1, 2], [0, 2], [3], [1, 3], [0, 1, 2, 3], [-1]]) {
         out.push(tf.sum(x, axis), tf.mean(x, axis), tf.sum(x, axis, true));
       }
-      out.push(tf.sum(xi, [0, 1]), tf.sum(xi, 1, true), tf.mean(tensor([64, 3, 3, 16], 7), [0, 1, 2]));
+      out.push(tf.sum(xi, [0, 1]), tf.sum(xi, 1, true), tf.mean(tensor([64, 3, 3, 16], 7), [0, 1, 2]), tf.sum(tensor([5, 3, 6, 7], 8), [1, 2]));
       return out;
-    });
+    };
+    const { cpu, wasm } = await onCpuAndWasm(compute);
+    const js = await withoutSimd(compute);
     cpu.forEach((c, j) => expect(relErr(c, wasm[j]), `output ${j}`).toBeLessThanOrEqual(1e-6));
+    cpu.forEach((c, j) => expect(relErr(c, js[j]), `output ${j} (js)`).toBeLessThanOrEqual(1e-6));
   });
 
   it("leakyRelu, comparisons (scalar either side, NaN) and where (NaN, -0) match cpu", async () => {
-    const { cpu, wasm } = await onCpuAndWasm(() => {
+    const compute = () => {
       const x = tf.concat([tensor([50], 8), tf.tensor1d([NaN, 0, -0, Infinity, -Infinity, 2])]);
       const y = tf.concat([tensor([50], 9), tf.tensor1d([NaN, -0, 0, 1, -Infinity, 2])]);
       const out: tf.Tensor[] = [tf.leakyRelu(x, 0.2), tf.leakyRelu(tensor([2, 3, 4, 5], 10), 0.01), tf.leakyRelu(tensor([7], 11), 0.3)];
@@ -94,7 +112,9 @@ describe("layout and reduction kernels on wasm", () => {
       const c = tf.greater(x, y);
       out.push(tf.where(c, x, y), tf.where(c, tf.onesLike(x).cast("int32"), tf.zerosLike(x).cast("int32")), tf.where(c, c, tf.logicalNot(c)));
       return out.map((t) => (t.dtype === "bool" ? t.cast("int32") : t));
-    });
+    };
+    const { cpu, wasm } = await onCpuAndWasm(compute);
+    const js = await withoutSimd(compute);
     // LeakyReLU: XNNPACK multiplies by float32(alpha) (cpu: by the double alpha, then rounds), so
     // allow an ulp; it also returns +0 for -0. NaN and infinities must match.
     for (let j = 0; j < 3; j++) {
@@ -103,7 +123,10 @@ describe("layout and reduction kernels on wasm", () => {
       expect(Array.from(cpu[j]).map((v) => (Number.isFinite(v) ? 0 : v))).toEqual(Array.from(wasm[j]).map((v) => (Number.isFinite(v) ? 0 : v)));
     }
     // Comparisons and where: exact (NaN equal to NaN, and -0 kept by the bitwise select).
-    for (let j = 3; j < cpu.length; j++) expect(Array.from(wasm[j]), `output ${j}`).toEqual(Array.from(cpu[j]));
+    for (let j = 3; j < cpu.length; j++) {
+      expect(Array.from(wasm[j]), `output ${j}`).toEqual(Array.from(cpu[j]));
+      expect(Array.from(js[j]), `output ${j} (js)`).toEqual(Array.from(cpu[j]));
+    }
   });
 
   it("identity shares data safely: a clone outlives its disposed source", async () => {

@@ -16,12 +16,11 @@ describe("wasm thread count", () => {
       process.env.GAN_COURSE_WASM_THREADS = "0";
       expect(() => defaultWasmThreads()).toThrow(/GAN_COURSE_WASM_THREADS must be a positive integer, got "0"/);
       delete process.env.GAN_COURSE_WASM_THREADS;
-      const loadSpy = vi.spyOn(os, "loadavg");
-      loadSpy.mockReturnValue([0, 0, 0]);
-      expect(defaultWasmThreads()).toBe(Math.min(os.cpus().length, 8));
-      loadSpy.mockReturnValue([100, 100, 100]);
-      expect(defaultWasmThreads()).toBe(1);
-      loadSpy.mockRestore();
+      expect(defaultWasmThreads(4, 0.1)).toBe(4); // idle machine: every core
+      expect(defaultWasmThreads(4, 1.8)).toBe(2); // two cores busy elsewhere
+      expect(defaultWasmThreads(2, 15)).toBe(1); // oversubscribed: one thread
+      expect(defaultWasmThreads(16, 0)).toBe(8); // the threaded build's pool size
+      expect(defaultWasmThreads()).toBeGreaterThanOrEqual(1);
     } finally {
       if (saved === undefined) delete process.env.GAN_COURSE_WASM_THREADS;
       else process.env.GAN_COURSE_WASM_THREADS = saved;

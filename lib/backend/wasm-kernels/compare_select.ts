@@ -5,9 +5,11 @@
  * The stock kernels go through a generic broadcasting loop at ~8-10 ns per element. Backprop
  * through every LeakyReLU runs where(x > 0, dy, alpha * dy) over the whole activation, so those
  * two kernels cost more than the activation itself. Same-shape operands or a scalar operand take
- * a flat, branch-free loop here (~1 ns per element); other broadcasts keep the stock kernels.
+ * flat loop here: the SIMD helper module (simd/kernels.c) for float32, else branch-free JS; other
+ * broadcasts keep the stock kernels.
  */
 import * as tf from "@tensorflow/tfjs";
+import { SimdKernels, ptr, simdFor } from "./simd";
 import { Info, WasmBackend, alloc, i32, runOriginal, view } from "./wasm_heap";
 
 type Num = Float32Array | Int32Array | Uint8Array;
@@ -84,6 +86,11 @@ function compareLoop(name: string, A: Num, B: Num, out: Uint8Array, aScalar: boo
   }
 }
 
+const SIMD_CMP: Record<string, keyof SimdKernels & `cmp_${string}`> = {
+  [tf.Greater]: "cmp_gt", [tf.GreaterEqual]: "cmp_ge", [tf.Less]: "cmp_lt",
+  [tf.LessEqual]: "cmp_le", [tf.Equal]: "cmp_eq", [tf.NotEqual]: "cmp_ne",
+};
+
 function compareConfig(name: string): tf.KernelConfig {
   const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }): Info => {
     const backend = args.backend as WasmBackend;
@@ -97,7 +104,13 @@ function compareConfig(name: string): tf.KernelConfig {
       return runOriginal(name, backend, args.inputs);
     }
     const out = alloc(backend, outShape, "bool");
-    compareLoop(name, view(backend, a), view(backend, b), view(backend, out) as Uint8Array, aScalar && !same, bScalar && !same);
+    const simd = simdFor(backend);
+    if (simd && a.dtype === "float32") {
+      const mode = same ? 0 : bScalar ? 1 : 2;
+      simd[SIMD_CMP[name]](ptr(backend, a), ptr(backend, b), ptr(backend, out), tf.util.sizeFromShape(outShape), mode);
+    } else {
+      compareLoop(name, view(backend, a), view(backend, b), view(backend, out) as Uint8Array, aScalar && !same, bScalar && !same);
+    }
     return out;
   };
   return { kernelName: name, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc };
@@ -128,7 +141,9 @@ function select(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend
   const out = alloc(backend, t.shape, t.dtype);
   const C = view(backend, condition) as Uint8Array;
   // Branch-free bitwise select on the raw bits (exact for every value, NaN and -0 included).
+  const simd = simdFor(backend);
   if (t.dtype === "bool") selectBytes(C, view(backend, t) as Uint8Array, view(backend, e) as Uint8Array, view(backend, out) as Uint8Array);
+  else if (simd) simd.select32(ptr(backend, condition), ptr(backend, t), ptr(backend, e), ptr(backend, out), C.length);
   else selectWords(C, i32(backend, t), i32(backend, e), i32(backend, out));
   return out;
 }

@@ -19,6 +19,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { transpose } from "./transpose";
 import { ConvGeometry, convGeometry, dilationsOf, isNCHW, nchwToNhwcShape, toNHWC } from "./conv_geometry";
+import { ptr, simdFor } from "./simd";
 import { Info, WasmBackend, alloc, conv2d, f32, free, matmul, reshaped, runOriginal } from "./wasm_heap";
 
 /** Path choice, exposed so tests can exercise both paths. */
@@ -33,8 +34,21 @@ function viaIm2col(backend: WasmBackend, x: Info, dy: Info, g: ConvGeometry): In
   const K = kH * kW * inC;
   const pixels = batch * outH * outW;
   const colsT = alloc(backend, [K, pixels]);
-  const X = f32(backend, x);
-  const C = f32(backend, colsT);
+  const simd = simdFor(backend);
+  if (simd) {
+    simd.im2col_t(ptr(backend, x), ptr(backend, colsT), batch, inH, inW, inC, outH, outW, kH, kW, g.sH, g.sW, g.dH, g.dW, g.padTop, g.padLeft);
+  } else {
+    im2colTransposedJs(f32(backend, x), f32(backend, colsT), g);
+  }
+  const dW = matmul(backend, colsT, dy, K, pixels, outC);
+  free(backend, colsT);
+  return reshaped(dW, [kH, kW, inC, outC]);
+}
+
+/** colsT[(kh*kW + kw)*inC + c][p] = x[n, oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft, c] (0 outside). */
+function im2colTransposedJs(X: Float32Array, C: Float32Array, g: ConvGeometry): void {
+  const { batch, inH, inW, inC, outH, outW, kH, kW } = g;
+  const pixels = batch * outH * outW;
   for (let kh = 0; kh < kH; kh++) {
     for (let kw = 0; kw < kW; kw++) {
       const row0 = (kh * kW + kw) * inC * pixels;
@@ -56,9 +70,6 @@ function viaIm2col(backend: WasmBackend, x: Info, dy: Info, g: ConvGeometry): In
       }
     }
   }
-  const dW = matmul(backend, colsT, dy, K, pixels, outC);
-  free(backend, colsT);
-  return reshaped(dW, [kH, kW, inC, outC]);
 }
 
 /** Output length of the swapped conv along one axis, with the trailing pad trimmed to fit. */

@@ -22,6 +22,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { transpose } from "./transpose";
 import { ConvGeometry, convGeometry, dilationsOf, isNCHW, nchwToNhwcShape, toNCHW, toNHWC } from "./conv_geometry";
+import { ptr, simdFor } from "./simd";
 import { Info, WasmBackend, alloc, conv2d, f32, free, heapF32, matmul, offsetF32, reshaped } from "./wasm_heap";
 
 /** Path choice, exposed so tests can exercise both paths. */
@@ -139,8 +140,20 @@ function viaCol2im(backend: WasmBackend, dy: Info, filter: Info, g: ConvGeometry
   const cols = matmul(backend, dy, wT, pixels, outC, K); // [pixels, kH*kW*inC]
   free(backend, wT);
   const dx = alloc(backend, [batch, inH, inW, inC]);
-  const D = f32(backend, dx);
-  const C = f32(backend, cols);
+  const simd = simdFor(backend);
+  if (simd) {
+    simd.col2im_add(ptr(backend, cols), ptr(backend, dx), batch, inH, inW, inC, outH, outW, kH, kW, g.sH, g.sW, g.dH, g.dW, g.padTop, g.padLeft);
+  } else {
+    col2imJs(f32(backend, cols), f32(backend, dx), g);
+  }
+  free(backend, cols);
+  return dx;
+}
+
+/** D = 0, then D[n, ih, iw, :] += C[p][(kh*kW + kw)*inC ...] for every tap inside the image. */
+function col2imJs(C: Float32Array, D: Float32Array, g: ConvGeometry): void {
+  const { batch, inH, inW, inC, outH, outW, kH, kW } = g;
+  const K = kH * kW * inC;
   D.fill(0);
   let p = 0;
   for (let n = 0; n < batch; n++) {
@@ -160,8 +173,6 @@ function viaCol2im(backend: WasmBackend, dy: Info, filter: Info, g: ConvGeometry
       }
     }
   }
-  free(backend, cols);
-  return dx;
 }
 
 /** dx (NHWC) for dy (NHWC); picks the phase convolutions or col2im. */

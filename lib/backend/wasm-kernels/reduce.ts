@@ -4,11 +4,13 @@
  * The stock wasm reductions only reduce innermost axes; for any other axis they first transpose
  * the whole input (with the slow stock Transpose). Training hits exactly that case all the time:
  * batch norm's moments and every bias or broadcast gradient reduce over [batch, height, width]
- * of an NHWC activation. Here rows are accumulated directly: out[k] += x[r, k] over the runs of
- * the kept innermost axis. Reductions over innermost axes keep the stock kernels.
+ * of an NHWC activation. Here rows are accumulated directly, out[k] += x[r, k] over the runs of
+ * the kept innermost axis, in float64 (as the cpu backend), by the SIMD helper module when it can
+ * (simd/kernels.c colsum_add), else in JS. Reductions over innermost axes keep the stock kernels.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Info, WasmBackend, alloc, runOriginal, view } from "./wasm_heap";
+import { ptr, simdFor } from "./simd";
+import { Info, WasmBackend, alloc, free, runOriginal, view } from "./wasm_heap";
 
 /** Merge adjacent axes of the same kind (reduced / kept); size-1 axes are dropped. */
 function groups(shape: number[], axes: number[]): { sizes: number[]; reduced: boolean[] } {
@@ -88,8 +90,23 @@ function reduce(kind: "Sum" | "Mean") {
     const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
     const out = alloc(backend, keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape, x.dtype);
     const n = tf.util.sizeFromShape(x.shape) / tf.util.sizeFromShape(outShape);
+    const scale = kind === "Mean" ? 1 / n : 1;
+    const simd = simdFor(backend);
+    const g = sizes.length;
+    if (simd && x.dtype === "float32" && (g === 2 || (g === 3 && !reduced[0]))) {
+      // [R, K] or [K0, R, K]: SIMD column sums into a float64 accumulator on the heap.
+      const K0 = g === 3 ? sizes[0] : 1, R = sizes[g - 2], K = sizes[g - 1];
+      const acc = alloc(backend, [K0 * K * 2]); // K0*K float64s
+      const accView = () => new Float64Array(view(backend, acc).buffer, ptr(backend, acc), K0 * K);
+      accView().fill(0);
+      for (let k0 = 0; k0 < K0; k0++) simd.colsum_add(ptr(backend, x) + 4 * k0 * R * K, R, K, ptr(backend, acc) + 8 * k0 * K);
+      const A = accView(), O = view(backend, out);
+      for (let i = 0; i < A.length; i++) O[i] = A[i] * scale;
+      free(backend, acc);
+      return out;
+    }
     const O = view(backend, out) as Float32Array | Int32Array;
-    sumKeepingInner(view(backend, x) as Float32Array | Int32Array, sizes, reduced, O, kind === "Mean" ? 1 / n : 1);
+    sumKeepingInner(view(backend, x) as Float32Array | Int32Array, sizes, reduced, O, scale);
     return out;
   };
 }

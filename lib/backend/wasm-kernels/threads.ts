@@ -34,15 +34,14 @@ export const MAX_WASM_THREADS = 8;
  * second thread measured up to 1.7x slower per step while burning 60% more CPU. The result of
  * every op is the same for any thread count (each output element is computed by one thread).
  */
-export function defaultWasmThreads(): number {
+export function defaultWasmThreads(cores = os.cpus().length, load = os.loadavg()[0]): number {
   const env = process.env[WASM_THREADS_ENV];
   if (env !== undefined && env !== "") {
     const n = Number(env);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${WASM_THREADS_ENV} must be a positive integer, got "${env}"`);
     return Math.min(n, MAX_WASM_THREADS);
   }
-  const cores = os.cpus().length;
-  const idle = Math.round(cores - os.loadavg()[0]);
+  const idle = Math.round(cores - load);
   return Math.max(1, Math.min(idle, cores, MAX_WASM_THREADS));
 }
 

@@ -7,9 +7,11 @@
  * training step, so we permute in JS on the wasm heap instead: dimensions that stay in place are
  * copied as contiguous runs, and when the innermost dimension moves, the plane spanned by the
  * input's and the output's innermost dimensions is copied in 16x16 tiles (both sides then read
- * and write whole cache lines).
+ * and write whole cache lines). 4-byte elements use the SIMD helper module's 4x4 register
+ * transposes (simd/kernels.c) when available.
  */
 import * as tf from "@tensorflow/tfjs";
+import { ptr, simdFor } from "./simd";
 import { Info, WasmBackend, alloc, runOriginal, view } from "./wasm_heap";
 
 type Arr = Float32Array | Int32Array | Uint8Array;
@@ -31,22 +33,63 @@ export function simplifyPermutation(shape: number[], perm: number[]): { shape: n
   return { shape: s, perm: p };
 }
 
-/** out = permute(x, perm) for typed arrays, `shape` the shape of x. */
-export function permute(x: Arr, shape: number[], perm: number[], out: Arr): void {
+/**
+ * How to permute: after simplification, either the innermost input dim stays innermost (copy
+ * runs of `run` elements, `runs` of them in output order) or it moves (copy the planes spanned by
+ * input dim a, which becomes the output's innermost, and the input's innermost dim b).
+ */
+interface PermutePlan {
+  s: number[]; p: number[]; rank: number;
+  inStrides: number[]; outShape: number[]; inDimOutStride: number[];
+}
+
+function planPermutation(shape: number[], perm: number[]): PermutePlan {
   const { shape: s, perm: p } = simplifyPermutation(shape, perm);
   const rank = s.length;
-  if (rank <= 1) { out.set(x.subarray(0, out.length)); return; }
   const inStrides = new Array<number>(rank);
-  inStrides[rank - 1] = 1;
-  for (let i = rank - 2; i >= 0; i--) inStrides[i] = inStrides[i + 1] * s[i + 1];
   const outShape = p.map((a) => s[a]);
   const outStrides = new Array<number>(rank);
-  outStrides[rank - 1] = 1;
-  for (let i = rank - 2; i >= 0; i--) outStrides[i] = outStrides[i + 1] * outShape[i + 1];
-  // Stride of each input dim in the output.
+  if (rank > 0) {
+    inStrides[rank - 1] = 1;
+    for (let i = rank - 2; i >= 0; i--) inStrides[i] = inStrides[i + 1] * s[i + 1];
+    outStrides[rank - 1] = 1;
+    for (let i = rank - 2; i >= 0; i--) outStrides[i] = outStrides[i + 1] * outShape[i + 1];
+  }
   const inDimOutStride = new Array<number>(rank);
   for (let j = 0; j < rank; j++) inDimOutStride[p[j]] = outStrides[j];
+  return { s, p, rank, inStrides, outShape, inDimOutStride };
+}
 
+/** Calls `fn(xOffset, outOffset)` for every plane of a plan whose innermost input dim moves. */
+function forEachPlane(plan: PermutePlan, fn: (xBase: number, oBase: number) => void): { A: number; B: number; aIn: number; bOut: number } {
+  const { s, p, rank, inStrides, inDimOutStride } = plan;
+  const a = p[rank - 1], b = rank - 1;
+  const outer: number[] = [];
+  for (let d = 0; d < rank; d++) if (d !== a && d !== b) outer.push(d);
+  const counts = outer.map((d) => s[d]);
+  const idx = new Array<number>(outer.length).fill(0);
+  let total = 1;
+  for (const c of counts) total *= c;
+  for (let it = 0; it < total; it++) {
+    let xBase = 0, oBase = 0;
+    for (let k = 0; k < outer.length; k++) {
+      xBase += idx[k] * inStrides[outer[k]];
+      oBase += idx[k] * inDimOutStride[outer[k]];
+    }
+    fn(xBase, oBase);
+    for (let k = outer.length - 1; k >= 0; k--) {
+      if (++idx[k] < counts[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return { A: s[a], B: s[b], aIn: inStrides[a], bOut: inDimOutStride[b] };
+}
+
+/** out = permute(x, perm) for typed arrays, `shape` the shape of x. */
+export function permute(x: Arr, shape: number[], perm: number[], out: Arr): void {
+  const plan = planPermutation(shape, perm);
+  const { s, p, rank, inStrides, outShape } = plan;
+  if (rank <= 1) { out.set(x.subarray(0, out.length)); return; }
   if (p[rank - 1] === rank - 1) {
     // The innermost dim stays innermost: copy contiguous runs in output order.
     const run = s[rank - 1];
@@ -70,25 +113,10 @@ export function permute(x: Arr, shape: number[], perm: number[], out: Arr): void
     }
     return;
   }
-  // The input's innermost dim moves. Tile the plane (a = the input dim that becomes the output's
-  // innermost, b = the input's innermost dim); loop over the other dims outside.
+  // The input's innermost dim moves: copy each plane in TILE x TILE blocks.
   const a = p[rank - 1];
-  const b = rank - 1;
-  const A = s[a], B = s[b];
-  const aIn = inStrides[a]; // stride of a in x; b has stride 1 in x
-  const bOut = inDimOutStride[b]; // stride of b in out; a has stride 1 in out
-  const outer = [];
-  for (let d = 0; d < rank; d++) if (d !== a && d !== b) outer.push(d);
-  const counts = outer.map((d) => s[d]);
-  const idx = new Array<number>(outer.length).fill(0);
-  let total = 1;
-  for (const c of counts) total *= c;
-  for (let it = 0; it < total; it++) {
-    let xBase = 0, oBase = 0;
-    for (let k = 0; k < outer.length; k++) {
-      xBase += idx[k] * inStrides[outer[k]];
-      oBase += idx[k] * inDimOutStride[outer[k]];
-    }
+  const A = s[a], B = s[rank - 1], aIn = inStrides[a], bOut = plan.inDimOutStride[rank - 1];
+  forEachPlane(plan, (xBase, oBase) => {
     for (let a0 = 0; a0 < A; a0 += TILE) {
       const a1 = Math.min(a0 + TILE, A);
       for (let b0 = 0; b0 < B; b0 += TILE) {
@@ -100,11 +128,7 @@ export function permute(x: Arr, shape: number[], perm: number[], out: Arr): void
         }
       }
     }
-    for (let k = outer.length - 1; k >= 0; k--) {
-      if (++idx[k] < counts[k]) break;
-      idx[k] = 0;
-    }
-  }
+  });
 }
 
 /** `x` permuted by `perm`, as a new wasm tensor. */
@@ -114,6 +138,16 @@ export function transpose(backend: WasmBackend, x: Info, perm: number[]): Info {
     return runOriginal(tf.Transpose, backend, { x }, { perm });
   }
   const out = alloc(backend, perm.map((i) => x.shape[i]), x.dtype);
+  const plan = planPermutation(x.shape, perm);
+  const simd = simdFor(backend);
+  if (simd && x.dtype !== "bool" && plan.rank > 1 && plan.p[plan.rank - 1] !== plan.rank - 1) {
+    // 4-byte elements whose innermost dim moves: 4x4 SIMD register transposes per plane.
+    const xp = ptr(backend, x), op = ptr(backend, out);
+    const a = plan.p[plan.rank - 1];
+    const A = plan.s[a], B = plan.s[plan.rank - 1], aIn = plan.inStrides[a], bOut = plan.inDimOutStride[plan.rank - 1];
+    forEachPlane(plan, (xBase, oBase) => simd.transpose_plane32(xp + 4 * xBase, op + 4 * oBase, A, B, aIn, bOut));
+    return out;
+  }
   permute(view(backend, x), x.shape, perm, view(backend, out));
   return out;
 }
