@@ -2,15 +2,16 @@
  * A small Self-Attention GAN for MNIST (Zhang, Goodfellow, Metaxas & Odena 2018), built as the
  * course's DCGAN (lib/models/dcgan.ts) of the same width, plus SAGAN's three changes:
  *
- *   - a self-attention block (lib/layers/self-attention.ts) on the 14×14 feature maps of G and D;
+ *   - a self-attention block (lib/layers/self-attention.ts) in G (on its 14×14 maps) and in D (on
+ *     its 7×7 maps: attention costs O(N²) in the N positions, and D runs three times per step);
  *   - spectral normalization (lib/layers/spectral-normalization.ts) on every layer of G *and* D,
  *     including the attention's projections;
  *   - (in training, not here) the hinge loss and TTUR, lrD = 4e-4, lrG = 1e-4, 1:1 updates.
  *
  *   G: z → SN-Dense(7·7·2b) → BN → ReLU → [7, 7, 2b]
  *        → SN-ConvT(b, k4, s2) → BN → ReLU → [14, 14, b] → Attention → SN-ConvT(1, k4, s2) → tanh → [28, 28, 1]
- *   D: x → SN-Conv(b, k4, s2) → LeakyReLU → [14, 14, b] → Attention
- *        → SN-Conv(2b, k4, s2) → LeakyReLU → [7, 7, 2b] → SN-Dense(1) → score [batch, 1]
+ *   D: x → SN-Conv(b, k4, s2) → LeakyReLU → [14, 14, b]
+ *        → SN-Conv(2b, k4, s2) → LeakyReLU → [7, 7, 2b] → Attention → SN-Dense(1) → score [batch, 1]
  *
  * G keeps batch norm (as SAGAN does); D has none (spectral norm replaces it). `attention: false`
  * and `spectralNorm: false` give the ablations. Helpers read the attention maps back out of a
@@ -24,7 +25,7 @@ export interface SaganConfig {
   latentDim?: number; // 100
   /** Channels of G's last hidden layer and D's first layer (the DCGAN's b). */
   baseChannels?: number; // 64
-  /** Self-attention on the 14×14 maps. Default true. */
+  /** Self-attention in G (14×14) and D (7×7). Default true. */
   attention?: boolean;
   /** Spectral normalization on every layer. Default true. */
   spectralNorm?: boolean;
@@ -79,9 +80,9 @@ export function saganDiscriminator(config: SaganConfig = {}): tf.LayersModel {
   const image = tf.input({ shape: [28, 28, 1], name: "x" }); // [batch, 28, 28, 1]
   let x = apply(maybeSn(c.sn, tf.layers.conv2d({ filters: c.base, kernelSize: 4, strides: 2, padding: "same", name: c.sn ? undefined : "d_conv1" }), "d_conv1"), image); // [batch, 14, 14, b]
   x = apply(tf.layers.leakyReLU({ alpha: c.leakyAlpha }), x);
-  if (c.attention) x = apply(selfAttention({ reduction: c.reduction, spectralNorm: c.sn, name: "d_attention" }), x); // [batch, 14, 14, b]
   x = apply(maybeSn(c.sn, tf.layers.conv2d({ filters: 2 * c.base, kernelSize: 4, strides: 2, padding: "same", name: c.sn ? undefined : "d_conv2" }), "d_conv2"), x); // [batch, 7, 7, 2b]
   x = apply(tf.layers.leakyReLU({ alpha: c.leakyAlpha }), x);
+  if (c.attention) x = apply(selfAttention({ reduction: c.reduction, spectralNorm: c.sn, name: "d_attention" }), x); // [batch, 7, 7, 2b]
   x = apply(tf.layers.flatten(), x); // [batch, 7·7·2b]
   const score = apply(maybeSn(c.sn, tf.layers.dense({ units: 1, name: c.sn ? undefined : "d_score" }), "d_score"), x); // [batch, 1]
   return tf.model({ inputs: image, outputs: score, name: config.name ?? "discriminator" });

@@ -8,6 +8,11 @@ export const RECIPES: RecipeCatalog = {
   "ring-mlp": () => require("./ring-mlp").recipe,
   "reference-classifier": () => require("./reference-classifier").recipe,
   "vae-mnist": () => require("./vae-mnist").recipe,
+  "sagan-mnist": () => require("./sagan-mnist").recipes["sagan-mnist"],
+  "sagan-mnist-no-attention": () => require("./sagan-mnist").recipes["sagan-mnist-no-attention"],
+  "sagan-mnist-no-sn": () => require("./sagan-mnist").recipes["sagan-mnist-no-sn"],
+  "sagan-mnist-no-ttur": () => require("./sagan-mnist").recipes["sagan-mnist-no-ttur"],
+  "dcgan-mnist-small": () => require("./sagan-mnist").recipes["dcgan-mnist-small"],
 };
 
 export function getRecipe(name: string): TrainingRecipe {

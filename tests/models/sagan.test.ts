@@ -27,15 +27,15 @@ describe("SAGAN models", () => {
     expect((d.predict(x) as tf.Tensor).shape).toEqual([3, 1]);
   });
 
-  it("puts spectral norm on every weight layer and attention at 14×14 in G and D; the ablations remove them", () => {
+  it("puts spectral norm on every weight layer, attention at 14×14 in G and 7×7 in D; the ablations remove them", () => {
     const g = saganGenerator(small);
     const d = saganDiscriminator(small);
     expect(spectralNormLayers(g).map((l) => l.layer.getClassName())).toEqual(["Dense", "Conv2DTranspose", "Conv2DTranspose"]);
     expect(spectralNormLayers(d).map((l) => l.layer.getClassName())).toEqual(["Conv2D", "Conv2D", "Dense"]);
-    for (const m of [g, d]) {
+    for (const [m, shape] of [[g, [null, 14, 14, 8]], [d, [null, 7, 7, 16]]] as const) {
       const attn = attentionLayers(m);
       expect(attn.length).toBe(1);
-      expect((attn[0].input as tf.SymbolicTensor).shape).toEqual([null, 14, 14, 8]);
+      expect((attn[0].input as tf.SymbolicTensor).shape).toEqual(shape);
       expect(attn[0].spectralNorm).toBe(true);
     }
     expect(d.layers.some((l) => l.getClassName() === "BatchNormalization")).toBe(false);
