@@ -142,6 +142,19 @@ export class SelfAttention extends tf.layers.Layer {
     return tf.tidy(() => this.attend(x, false).beta);
   }
 
+  /**
+   * The projection matrices W_f [C, C̄], W_g [C, C̄], W_h [C, C] as inference uses them: divided by
+   * their estimated spectral norms when `spectralNorm` is on (new tensors; the caller disposes them).
+   */
+  effectiveKernels(): { f: tf.Tensor2D; g: tf.Tensor2D; h: tf.Tensor2D } {
+    if (!this.built) throw new Error("SelfAttention.effectiveKernels: the layer is not built yet");
+    return tf.tidy(() => {
+      const eff = (w: LayerVariable, u: LayerVariable | null) =>
+        (this.spectralNorm && u ? spectralNormalizeKernel(w.read(), u.read() as tf.Variable, { update: false }).kernel : tf.clone(w.read())) as tf.Tensor2D;
+      return { f: eff(this.wF!, this.uF), g: eff(this.wG!, this.uG), h: eff(this.wH!, this.uH) };
+    });
+  }
+
   /** The current value of γ. */
   gammaValue(): number {
     if (!this.gamma) throw new Error("SelfAttention.gammaValue: the layer is not built yet");

@@ -114,6 +114,9 @@ describe("SelfAttention", () => {
       const sigma = tf.norm(tf.matMul(w, tf.reshape(tf.div(u, tf.norm(u)), [-1, 1]))).dataSync()[0];
       expect(sigma).toBeCloseTo(exactSpectralNorm(w), 2);
     }
+    const eff = attn.effectiveKernels();
+    for (const k of [eff.f, eff.g, eff.h]) expect(exactSpectralNorm(k)).toBeCloseTo(1, 2);
+    expect(exactSpectralNorm(wh)).toBeGreaterThan(1.2); // the raw W_h is not normalized
   });
 
   it("round-trips through saveModel/loadModel (config and weights, including γ)", async () => {
