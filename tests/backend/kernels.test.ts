@@ -129,6 +129,24 @@ describe("layout and reduction kernels on wasm", () => {
     }
   });
 
+  it("broadcast Add/Sub/Multiply/RealDiv, batch norm and A^T v match cpu (SIMD and fallbacks)", async () => {
+    const compute = () => {
+      const x = tensor([4, 3, 5, 12], 20), c = tensor([12], 21), c4 = tensor([1, 1, 1, 12], 22), s = tf.scalar(1.7), odd = tensor([3, 7], 23), oddC = tensor([7], 24);
+      const out: tf.Tensor[] = [];
+      for (const f of [tf.add, tf.sub, tf.mul, tf.div]) {
+        out.push(f(x, c), f(c, x), f(x, c4), f(c4, x), f(x, s), f(s, x), f(odd, oddC), f(oddC, odd), f(tensor([2, 3], 25), tensor([1, 3], 26)), f(tensor([4, 1], 27), tensor([4], 28)));
+      }
+      const mean = tensor([12], 29), variance = tf.abs(tensor([12], 30)), offset = tensor([12], 31), scale = tensor([12], 32);
+      out.push(tf.batchNorm(x, mean, variance, offset, scale, 1e-3), tf.batchNorm(x, mean, variance, undefined, undefined, 1e-5), tf.batchNorm(odd, oddC, tf.abs(oddC), oddC, oddC, 0.1));
+      out.push(tf.matMul(tensor([9, 13], 33), tensor([9, 1], 34), true, false), tf.matMul(tensor([1, 9, 6], 35), tensor([9, 1], 36), true, false));
+      return out;
+    };
+    const { cpu, wasm } = await onCpuAndWasm(compute);
+    const js = await withoutSimd(compute);
+    cpu.forEach((c, j) => expect(relErr(c, wasm[j]), `output ${j}`).toBeLessThanOrEqual(1e-6));
+    cpu.forEach((c, j) => expect(relErr(c, js[j]), `output ${j} (js)`).toBeLessThanOrEqual(1e-6));
+  });
+
   it("identity shares data safely: a clone outlives its disposed source", async () => {
     await useWasm();
     const x = tf.tensor1d([1, 2, 3]);

@@ -10,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { transpose } from "./transpose";
+import { ptr, simdFor } from "./simd";
 import { Info, WasmBackend, alloc, f32, free, reshaped, runOriginal } from "./wasm_heap";
 
 /**
@@ -84,6 +85,13 @@ function xnnMatMul(
   const batch = Math.max(sa.batch, sb.batch);
   if ((sa.batch !== batch && sa.batch !== 1) || (sb.batch !== batch && sb.batch !== 1)) return null;
   if (batch === 1 && !transposeA && !transposeB) return null; // the original already uses XNNPACK
+  const simd = simdFor(backend);
+  if (simd && !fused && batch === 1 && N === 1 && transposeA && !transposeB && matMulTuning.plan === "auto") {
+    // A^T v (a one-unit dense layer's weight gradient): one SIMD pass over A, no packing.
+    const out = alloc(backend, [M, 1]);
+    simd.weighted_rowsum(ptr(backend, a), ptr(backend, b), K, M, ptr(backend, out));
+    return reshaped(out, [...tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), M, 1]);
+  }
 
   const macs = batch * M * N * K;
   const tA = transposeA ? 1 : 0, tB = transposeB ? 1 : 0;

@@ -18,6 +18,11 @@
  *   LeakyRelu             replaced   XNNPACK's PReLU with a constant slope (the stock loop is 10x slower)
  *   Greater, Less, ...    replaced   flat loops for same-shape or scalar operands (LeakyReLU's gradient)
  *   Select                replaced   flat loop for same-shape operands (tf.where in LeakyReLU's gradient)
+ *   FusedBatchNorm        replaced   one SIMD pass with per-channel statistics
+ *   Add, Sub, Multiply, RealDiv  replaced for a per-channel or scalar float32 operand (SIMD), else stock
+ *
+ * The loops of these kernels run in a small SIMD module compiled from C (simd/kernels.c) that
+ * shares the tfjs heap; each has a JS fallback.
  *   UnsortedSegmentSum    added      one pass on the wasm heap
  *   DepthwiseConv2dNativeBackpropInput / ...Filter, Einsum
  *                         added      borrowed from the cpu backend (correct, cpu-speed)
@@ -31,6 +36,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { batchMatMulConfig, fusedMatMulConfig } from "./batch_mat_mul";
+import { fusedBatchNormConfig } from "./batch_norm";
+import { broadcastBinaryConfigs } from "./broadcast_binary";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input";
 import { compareConfigs, selectConfig } from "./compare_select";
@@ -57,6 +64,8 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   sumConfig,
   meanConfig,
   leakyReluConfig,
+  fusedBatchNormConfig,
+  ...broadcastBinaryConfigs,
   ...compareConfigs,
   selectConfig,
   unsortedSegmentSumConfig,
@@ -74,7 +83,8 @@ export const WASM_STILL_MISSING: readonly string[] = [
 /** The stock wasm kernels we replace (their originals stay callable from ours). */
 const REPLACED = new Set<string>([
   tf.Conv2DBackpropInput, tf.BatchMatMul, tf._FusedMatMul, tf.Transpose, tf.Identity, tf.Tile, tf.Sum, tf.Mean,
-  tf.LeakyRelu, tf.Prelu, tf.Select, ...compareConfigs.map((c) => c.kernelName),
+  tf.LeakyRelu, tf.Prelu, tf.Select, tf.FusedBatchNorm, ...compareConfigs.map((c) => c.kernelName),
+  ...broadcastBinaryConfigs.map((c) => c.kernelName),
 ]);
 
 let registered = false;

@@ -20,6 +20,12 @@ export interface SimdKernels {
   transpose_plane32(x: number, out: number, A: number, B: number, xa: number, ob: number): void;
   im2col_t(x: number, colsT: number, ...geometry: number[]): void;
   col2im_add(cols: number, dx: number, ...geometry: number[]): void;
+  bcast_add(a: number, c: number, out: number, rows: number, channels: number, mode: number): void;
+  bcast_sub(a: number, c: number, out: number, rows: number, channels: number, mode: number): void;
+  bcast_mul(a: number, c: number, out: number, rows: number, channels: number, mode: number): void;
+  bcast_div(a: number, c: number, out: number, rows: number, channels: number, mode: number): void;
+  batchnorm(x: number, mean: number, inv: number, offset: number, out: number, rows: number, channels: number): void;
+  weighted_rowsum(x: number, w: number, rows: number, cols: number, out: number): void;
 }
 
 /** Switch, exposed so tests can run the JS fallbacks too. */

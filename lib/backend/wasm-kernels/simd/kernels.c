@@ -161,3 +161,69 @@ EXPORT(col2im_add) void col2im_add(const float *cols, float *dx, GEOMETRY) {
     }
   }
 }
+
+/* ---------------------------------------------------------------- channel-broadcast arithmetic */
+/* out[r*C + j] = a[r*C + j] OP c[j] (mode 0) or c[j] OP a[r*C + j] (mode 1); C == 1 is a scalar c. */
+#define BCAST(NAME, SIMD, OP)                                                                  \
+  EXPORT(NAME) void NAME(const float *a, const float *c, float *out, int R, int C, int mode) {  \
+    if (C == 1) {                                                                              \
+      const v128_t s = wasm_f32x4_splat(c[0]);                                                 \
+      const float cs = c[0];                                                                   \
+      const int n = R;                                                                         \
+      int i = 0;                                                                               \
+      if (mode == 0) {                                                                         \
+        for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, SIMD(wasm_v128_load(a + i), s));   \
+        for (; i < n; i++) out[i] = a[i] OP cs;                                                \
+      } else {                                                                                 \
+        for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, SIMD(s, wasm_v128_load(a + i)));   \
+        for (; i < n; i++) out[i] = cs OP a[i];                                                \
+      }                                                                                        \
+      return;                                                                                  \
+    }                                                                                          \
+    for (int r = 0; r < R; r++) {                                                              \
+      const float *ar = a + r * C;                                                             \
+      float *o = out + r * C;                                                                  \
+      int j = 0;                                                                               \
+      if (mode == 0) {                                                                         \
+        for (; j + 4 <= C; j += 4) wasm_v128_store(o + j, SIMD(wasm_v128_load(ar + j), wasm_v128_load(c + j))); \
+        for (; j < C; j++) o[j] = ar[j] OP c[j];                                               \
+      } else {                                                                                 \
+        for (; j + 4 <= C; j += 4) wasm_v128_store(o + j, SIMD(wasm_v128_load(c + j), wasm_v128_load(ar + j))); \
+        for (; j < C; j++) o[j] = c[j] OP ar[j];                                               \
+      }                                                                                        \
+    }                                                                                          \
+  }
+BCAST(bcast_add, wasm_f32x4_add, +)
+BCAST(bcast_sub, wasm_f32x4_sub, -)
+BCAST(bcast_mul, wasm_f32x4_mul, *)
+BCAST(bcast_div, wasm_f32x4_div, /)
+
+/* ---------------------------------------------------------------- batch norm */
+/* out[r*C + j] = (x[r*C + j] - mean[j]) * inv[j] + offset[j]; offset may be 0 (absent). */
+EXPORT(batchnorm) void batchnorm(const float *x, const float *mean, const float *inv, const float *offset, float *out, int R, int C) {
+  for (int r = 0; r < R; r++) {
+    const float *xr = x + r * C;
+    float *o = out + r * C;
+    int j = 0;
+    for (; j + 4 <= C; j += 4) {
+      v128_t y = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + j), wasm_v128_load(mean + j)), wasm_v128_load(inv + j));
+      if (offset) y = wasm_f32x4_add(y, wasm_v128_load(offset + j));
+      wasm_v128_store(o + j, y);
+    }
+    for (; j < C; j++) o[j] = (xr[j] - mean[j]) * inv[j] + (offset ? offset[j] : 0.0f);
+  }
+}
+
+/* ---------------------------------------------------------------- matrix-vector */
+/* out[j] = sum_r w[r] * x[r*K + j]: A^T v for A = x [R, K] (a dense layer's weight gradient with one unit). */
+EXPORT(weighted_rowsum) void weighted_rowsum(const float *x, const float *w, int R, int K, float *out) {
+  for (int j = 0; j < K; j++) out[j] = 0;
+  for (int r = 0; r < R; r++) {
+    const float *xr = x + r * K;
+    const v128_t wr = wasm_f32x4_splat(w[r]);
+    const float ws = w[r];
+    int j = 0;
+    for (; j + 4 <= K; j += 4) wasm_v128_store(out + j, wasm_f32x4_add(wasm_v128_load(out + j), wasm_f32x4_mul(wr, wasm_v128_load(xr + j))));
+    for (; j < K; j++) out[j] += ws * xr[j];
+  }
+}
