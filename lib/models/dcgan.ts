@@ -11,8 +11,8 @@
  *        -> Conv(2b, k4, s2, 'same') -> BN -> LeakyReLU(0.2)                [7, 7, 2b]
  *        -> Flatten -> Dense(1)                                              logit [batch, 1]
  *
- * with b = baseChannels = 64 (D's convolutions are `LeanConv2D`s, below: same arithmetic, no wasted
- * gradients). TF's 'same' padding for a k4/s2 conv on an even size is PyTorch's
+ * with b = baseChannels = 64 (D's convolutions and G's dense layer are `LeanConv2D` / `LeanDense`,
+ * below: the arithmetic of tf.layers.conv2d / dense without their wasted gradients). TF's 'same' padding for a k4/s2 conv on an even size is PyTorch's
  * padding 1 on both sides (28 -> 14 -> 7), and a 'same' k4/s2 ConvT is ConvTranspose2d(k4, s2, p1)
  * (7 -> 14 -> 28), so the layers, shapes and FLOPs equal the anchor's. Batch norm uses PyTorch's
  * constants (momentum 0.1, i.e. tfjs momentum 0.9; epsilon 1e-5). Weights start from the paper's
@@ -118,6 +118,64 @@ export function leanConv2d(args: LeanConv2DArgs): LeanConv2D {
   return new LeanConv2D(args);
 }
 
+export interface LeanDenseArgs extends NonNullable<LayerArgs> {
+  units: number;
+  useBias?: boolean; // true
+  init?: "dcgan" | "default"; // "default": glorot uniform, as tf.layers.dense
+}
+
+/**
+ * A dense layer (x·W + b, no activation) whose backward pass computes only the gradients the tape
+ * asks for, for the reason given at LeanConv2D: tf.layers.dense runs tf.fused.matMul, which always
+ * computes the input gradient too; G's first layer would compute one for the latent z every step.
+ */
+export class LeanDense extends tf.layers.Layer {
+  static className = "LeanDense";
+  readonly units: number;
+  readonly useBias: boolean;
+  readonly init: "dcgan" | "default";
+  private kernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+
+  constructor(args: LeanDenseArgs) {
+    super(args);
+    this.units = args.units;
+    this.useBias = args.useBias ?? true;
+    this.init = args.init ?? "default";
+  }
+
+  build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const inDim = shape[shape.length - 1] as number;
+    this.kernel = this.addWeight("kernel", [inDim, this.units], "float32", kernelInit(this.init) ?? tf.initializers.glorotUniform({}));
+    if (this.useBias) this.bias = this.addWeight("bias", [this.units], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D; // [batch, inDim]
+      const y = tf.matMul(x, this.kernel!.read() as tf.Tensor2D); // [batch, units]
+      return this.bias ? tf.add(y, this.bias.read()) : y;
+    });
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), units: this.units, useBias: this.useBias, init: this.init };
+  }
+}
+tf.serialization.registerClass(LeanDense);
+
+/** Factory for LeanDense, in the style of tf.layers.dense. */
+export function leanDense(args: LeanDenseArgs): LeanDense {
+  return new LeanDense(args);
+}
+
 function resolve(config: DcganConfig) {
   const imageShape = config.imageShape ?? [28, 28, 1];
   const [h, w] = imageShape;
@@ -151,7 +209,7 @@ export function dcganGenerator(config: DcganConfig = {}): tf.LayersModel {
   const z = tf.input({ shape: [c.latentDim], name: "z" }); // [batch, latentDim]
   const cond = c.conditionDim > 0 ? tf.input({ shape: [c.conditionDim], name: "c" }) : null;
   let x: tf.SymbolicTensor = cond ? (tf.layers.concatenate().apply([z, cond]) as tf.SymbolicTensor) : z;
-  x = tf.layers.dense({ units: (h / 4) * (w / 4) * 2 * c.base, useBias: !c.batchNorm, kernelInitializer: kernelInit(c.init), name: "g_dense" }).apply(x) as tf.SymbolicTensor;
+  x = leanDense({ units: (h / 4) * (w / 4) * 2 * c.base, useBias: !c.batchNorm, init: c.init, name: "g_dense" }).apply(x) as tf.SymbolicTensor; // [batch, h/4 * w/4 * 2b]
   if (c.batchNorm) x = batchNorm(c.init, "g_bn0").apply(x) as tf.SymbolicTensor;
   x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
   x = tf.layers.reshape({ targetShape: [h / 4, w / 4, 2 * c.base] }).apply(x) as tf.SymbolicTensor; // [batch, h/4, w/4, 2b]

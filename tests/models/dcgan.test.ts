@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { LeanConv2D, createDcganStep, dcganDiscriminator, dcganGenerator, dcganStepFlops, leanConv2d } from "../../lib/models/dcgan";
+import { LeanConv2D, LeanDense, createDcganStep, dcganDiscriminator, dcganGenerator, dcganStepFlops, leanConv2d, leanDense } from "../../lib/models/dcgan";
 import { profileKernels } from "../../lib/backend/wasm-kernels/profile";
 import { setupLesson } from "../../lib/setup";
 import { seedGlobalRandom } from "../../lib/random";
@@ -82,6 +82,25 @@ describe("LeanConv2D", () => {
     x.dispose();
   });
 
+  it("LeanDense computes what tf.layers.dense computes, forward and backward", () => {
+    const lean = leanDense({ units: 7 });
+    const ref = tf.layers.dense({ units: 7 });
+    const x = tf.randomNormal([5, 11]);
+    lean.apply(x);
+    ref.apply(x);
+    lean.setWeights([ref.getWeights()[0], tf.randomNormal([7])]);
+    ref.setWeights(lean.getWeights());
+    expect(lean.computeOutputShape([null, 11])).toEqual([null, 7]);
+    const run = (layer: tf.layers.Layer) => tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar, layer.trainableWeights.map((w) => w.read() as tf.Variable));
+      return [value, ...Object.values(grads)].map((t) => Array.from(t.dataSync()));
+    });
+    const [a, b] = [run(lean), run(ref)];
+    a.forEach((v, i) => v.forEach((u, j) => expect(u).toBeCloseTo(b[i][j], 3)));
+    expect(new LeanDense({ units: 3, useBias: false }).getConfig()).toMatchObject({ units: 3, useBias: false });
+    x.dispose();
+  });
+
   it("lets a DCGAN step compute only the gradients it needs", async () => {
     const step = createDcganStep(dcganGenerator({ baseChannels: 8 }), dcganDiscriminator({ baseChannels: 8 }));
     const xReal = tf.randomUniform([4, 28, 28, 1], -1, 1);
@@ -92,6 +111,9 @@ describe("LeanConv2D", () => {
     expect(calls("Conv2DBackpropFilter")).toBe(6);
     // Input gradients: G's two ConvT forwards, D's 2nd conv on real and fake, both D convs in the G update.
     expect(calls("Conv2DBackpropInput")).toBe(6);
+    // BatchMatMul: G's LeanDense forward and its weight gradient (none for the latent z), plus
+    // D's (fused, tf.layers.dense) output layer's two gradients in each of its 3 backward passes.
+    expect(calls("BatchMatMul")).toBe(1 + 1 + 3 * 2);
     step.dispose();
     xReal.dispose();
   });
