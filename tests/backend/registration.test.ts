@@ -3,7 +3,10 @@
  * idempotently, and the wasm backend gets one XNNPACK thread per core (threaded build in Node).
  */
 import { describe, expect, it, vi } from "vitest";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 
 describe("wasm thread count", () => {
@@ -59,4 +62,27 @@ describe("wasm training kernels", () => {
     expect(dx.shape).toEqual([2, 8, 8, 3]);
     expect(dw.shape).toEqual([3, 3, 3, 4]);
   });
+});
+
+describe("threaded wasm in a script", () => {
+  it("lets Node exit when the script ends (the idle pool threads do not keep it alive)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-course-exit-"));
+    const script = path.join(dir, "exit.ts");
+    const setup = path.resolve(__dirname, "../../lib/setup");
+    fs.writeFileSync(script, [
+      `import * as tf from ${JSON.stringify(require.resolve("@tensorflow/tfjs"))};`,
+      `import { setupLesson } from ${JSON.stringify(setup)};`,
+      `setupLesson({ backend: "wasm", verbose: false }).then((info) => {`,
+      `  const y = tf.conv2d(tf.ones([2, 8, 8, 4]) as tf.Tensor4D, tf.ones([3, 3, 4, 2]) as tf.Tensor4D, 1, "same");`,
+      `  console.log("threads=" + info.threads + " sum=" + y.sum().dataSync()[0]);`,
+      `});`,
+    ].join("\n"));
+    const tsx = path.resolve(__dirname, "../../node_modules/.bin/tsx");
+    const r = spawnSync(tsx, [script], { cwd: path.resolve(__dirname, "../.."), env: { ...process.env, GAN_COURSE_WASM_THREADS: "2" }, encoding: "utf8", timeout: 100_000 });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(r.error, "the script did not exit on its own").toBeUndefined();
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/threads=2 sum=7744/); // per (n, out channel): 22 x 22 taps in range x 4 channels
+  }, 120_000);
 });

@@ -114,7 +114,12 @@ export function prepareWasmBackend(threads: number = defaultWasmThreads()): numb
     try {
       const mod = await loadThreadedModule(threads);
       wasmPkg.setThreadsCount(threads);
-      return new wasmPkg.BackendWasm(mod);
+      const backend = new wasmPkg.BackendWasm(mod); // creates XNNPACK's thread pool
+      // Emscripten keeps a running pthread's worker referenced, so the pool's idle threads would
+      // keep Node alive forever after a script ends. Work only runs while the main thread waits
+      // for it, so nothing is lost by letting the process exit when its event loop is empty.
+      for (const worker of mod.PThread?.runningWorkers ?? []) worker.unref?.();
+      return backend;
     } catch (e) {
       console.warn(`gan-course: threaded wasm unavailable (${(e as Error).message}); using 1 thread`);
       wasmPkg.setThreadsCount(1);
