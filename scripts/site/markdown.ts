@@ -11,8 +11,12 @@
 import { randomBytes } from "node:crypto";
 import katex from "katex";
 import MarkdownIt from "markdown-it";
+
+/** markdown-it 15 ships its own types; it exports the class as a value, so name the instance and token types. */
+type Md = InstanceType<typeof MarkdownIt>;
+type Token = ReturnType<Md["parse"]>[number];
 import markdownItKatex from "@vscode/markdown-it-katex";
-import type Token from "markdown-it/lib/token.mjs";
+
 import { highlightCode, languageName } from "./code";
 import { escapeHtml } from "./escape";
 import { isObject, joinText, type MimeBundle } from "./notebook";
@@ -56,6 +60,7 @@ export function createPageContext(lessonStems: Iterable<string> = []): PageConte
 }
 
 interface RenderEnv {
+  [key: string | symbol]: unknown; // markdown-it's Env is an open record
   ctx?: PageContext;
   /** Rendered KaTeX HTML, referenced from the output by placeholders. */
   math: string[];
@@ -119,19 +124,22 @@ function isLocalPath(src: string): boolean {
   return !!src && !/^[a-z][a-z0-9+.-]*:/i.test(src) && !src.startsWith("/") && !src.startsWith("#") && !src.split(/[\\/]/).includes("..");
 }
 
-function createMarkdown(): MarkdownIt {
-  const md: MarkdownIt = new MarkdownIt({
+function createMarkdown(): Md {
+  const md: Md = new MarkdownIt({
     html: true,
     linkify: true,
     highlight: (code, lang) => highlightCode(code, languageName(lang || "plaintext")),
   });
-  md.use(markdownItKatex, { katex, throwOnError: false, enableFencedBlocks: true });
+  // The plugin's typings name the older @types/markdown-it; at run time it takes this instance.
+  const katexOptions = { katex, throwOnError: false, enableFencedBlocks: true };
+  md.use(markdownItKatex as unknown as (md: Md, options: typeof katexOptions) => void, katexOptions);
 
   // KaTeX output goes through placeholders so the sanitizer never sees (or mangles) it.
   for (const rule of ["math_inline", "math_inline_block", "math_block", "fence"] as const) {
     const render = md.renderer.rules[rule]!;
-    md.renderer.rules[rule] = (tokens, idx, options, env: RenderEnv, self) => {
-      const html = render(tokens, idx, options, env, self);
+    md.renderer.rules[rule] = (tokens, idx, options, renderEnv, self) => {
+      const env = renderEnv as unknown as RenderEnv;
+      const html = render(tokens, idx, options, renderEnv, self);
       if (rule === "fence" && tokens[idx].info.trim().toLowerCase() !== "math") return html;
       if (html.includes("katex-error")) env.ctx?.mathErrors.push(tokens[idx].content.trim());
       env.math.push(html);
@@ -141,7 +149,7 @@ function createMarkdown(): MarkdownIt {
 
   // Heading ids, sibling-notebook links, attachments, local images.
   md.core.ruler.push("gan_course_site", (state) => {
-    const env = state.env as RenderEnv;
+    const env = state.env as unknown as RenderEnv;
     const tokens = state.tokens;
     for (let i = 0; i < tokens.length; i++) {
       const tok = tokens[i];
@@ -157,12 +165,12 @@ function createMarkdown(): MarkdownIt {
       if (tok.type !== "inline") continue;
       for (const child of tok.children ?? []) {
         if (child.type === "link_open") {
-          const href = child.attrGet("href") ?? "";
+          const href = String(child.attrGet("href") ?? "");
           const m = /^(?:\.\/)?([^/?#]+)\.ipynb(#.*)?$/.exec(href);
           if (m && env.ctx?.lessonStems.has(decodeURIComponent(m[1]))) child.attrSet("href", `${m[1]}.html${m[2] ?? ""}`);
           else if (m) env.ctx?.warnings.push(`link to ${href}: there is no such lesson on the site (the link will be broken)`);
         } else if (child.type === "image") {
-          const src = child.attrGet("src") ?? "";
+          const src = String(child.attrGet("src") ?? "");
           if (src.startsWith("attachment:")) {
             const name = decodeURIComponent(src.slice("attachment:".length));
             const uri = attachmentUri(env.attachments?.[name]);
@@ -181,7 +189,7 @@ function createMarkdown(): MarkdownIt {
   md.renderer.rules.heading_close = (tokens, idx) => {
     const open = tokens[idx - 2];
     const id = open?.type === "heading_open" ? open.attrGet("id") : null;
-    const anchor = id ? `<a class="heading-anchor" href="#${escapeHtml(id)}" title="Link to this section">#</a>` : "";
+    const anchor = id ? `<a class="heading-anchor" href="#${escapeHtml(String(id))}" title="Link to this section">#</a>` : "";
     return `${anchor}</${tokens[idx].tag}>\n`;
   };
   md.renderer.rules.table_open = () => '<div class="table-wrap"><table>\n';
