@@ -34,12 +34,12 @@ export function snapshotFigure(snapshots: Snapshot[], fixed: Curve[], layout: { 
       xaxis: { title: { text: layout.xTitle ?? "" } },
       yaxis: { title: { text: layout.yTitle ?? "" }, ...(layout.yRange ? { range: layout.yRange } : {}) },
       height: 460,
-      margin: { l: 50, r: 20, t: 40, b: 90 },
+      margin: { l: 50, r: 20, t: 40, b: 120 },
       sliders: [
         {
           active: last,
           currentvalue: { visible: false },
-          pad: { t: 45 },
+          pad: { t: 70 },
           steps: snapshots.map((s, k) => ({ label: s.label, method: "update", args: [{ visible: visibility(k) }, { "title.text": title(k) }] })),
         },
       ],
