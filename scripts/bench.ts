@@ -13,14 +13,19 @@
  * Backends: wasm (with lib/backend/wasm-kernels and --threads XNNPACK threads), wasm-stock (the
  * package as shipped: 1 thread, no training kernels; the conv models cannot train there), cpu
  * (pure JS; the DCGAN runs 1 step at batch --cpu-batch), tensorflow (tfjs-node, when installed).
- * Without --threads, wasm uses lib's default (one thread per idle core, GAN_COURSE_WASM_THREADS).
+ * --threads defaults to one per core (lib's own default uses only idle cores).
  * Each backend runs in its own child process. When /usr/bin/python3 has torch, the PyTorch
- * anchor runs in the same invocation with the same thread count and the DCGAN row shows ours /
- * PyTorch. Reported: median ms per step over --steps timed steps (after warm-up), images/s and
- * achieved GFLOP/s (FLOPs of convolutions and dense layers counted analytically, see
- * dcganStepFlops). The load average is printed: the machine may be shared.
+ * anchor runs in the same invocation with the same thread count(s) and the ratio ours / PyTorch
+ * is printed per thread count (and best against best when --threads lists several).
+ * Reported: median ms per step over --steps timed steps (after --warmup steps; PyTorch's script
+ * reports its mean), images/s and achieved GFLOP/s (FLOPs of convolutions and dense layers counted
+ * analytically, only the gradients a step needs: see dcganStepFlops, 9.44 GFLOP per DCGAN step).
+ * --profile adds the per-kernel ms per step of the wasm DCGAN step (wall and process-CPU clocks).
+ * The load average is printed: on a shared machine every figure is slower and noisier.
  *
- *   npm run bench -- --steps 10 --threads 2 --backends wasm,wasm-stock,cpu --json --profile
+ *   npm run bench
+ *   npm run bench -- --threads 1,2 --steps 20 --profile
+ *   npm run bench -- --backends wasm --models dcgan --json
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";

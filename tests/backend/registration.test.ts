@@ -45,6 +45,12 @@ describe("wasm training kernels", () => {
     for (const config of WASM_TRAINING_KERNELS) expect(tf.getKernel(config.kernelName, "wasm")?.kernelFunc).toBe(config.kernelFunc);
     expect(tf.getKernel("Conv2DBackpropInput", "wasm")!.kernelFunc).not.toBe(stockInput);
 
+    // Every kernel the cpu backend has now exists on wasm, except the documented few.
+    const { WASM_STILL_MISSING } = await import("../../lib/backend/wasm-kernels");
+    const onWasm = new Set(tf.getKernelsForBackend("wasm").map((k) => k.kernelName));
+    const missing = tf.getKernelsForBackend("cpu").map((k) => k.kernelName).filter((k) => !onWasm.has(k));
+    expect(missing.sort()).toEqual([...WASM_STILL_MISSING].sort());
+
     const warn = vi.spyOn(console, "warn");
     registerWasmTrainingKernels();
     await setupLesson({ backend: "wasm", verbose: false });

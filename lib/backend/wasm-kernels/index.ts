@@ -20,12 +20,13 @@
  *   Select                replaced   flat loop for same-shape operands (tf.where in LeakyReLU's gradient)
  *   FusedBatchNorm        replaced   one SIMD pass with per-channel statistics
  *   Add, Sub, Multiply, RealDiv  replaced for a per-channel or scalar float32 operand (SIMD), else stock
- *
- * The loops of these kernels run in a small SIMD module compiled from C (simd/kernels.c) that
- * shares the tfjs heap; each has a JS fallback.
  *   UnsortedSegmentSum    added      one pass on the wasm heap
  *   DepthwiseConv2dNativeBackpropInput / ...Filter, Einsum
  *                         added      borrowed from the cpu backend (correct, cpu-speed)
+ *
+ * Their loops (transposes, im2col/col2im, reductions, comparisons, broadcasts) run in a small SIMD
+ * module compiled from C (simd/kernels.c) that shares the tfjs heap; each has a JS fallback. The
+ * replaced kernels fall back to the stock ones for dtypes and shapes they do not cover.
  *
  * Still missing on wasm (no lesson trains through them): FFT, IFFT, Complex, Real, Imag,
  * ComplexAbs (complex dtype), RaggedGather, RaggedRange, RaggedTensorToTensor,
