@@ -50,6 +50,8 @@ export interface BenchRow {
   ms_per_step: number;
   imgs_per_s: number;
   gflops_per_s?: number;
+  /** Process CPU time per step (all threads): what the step costs, whatever else runs on the machine. */
+  cpu_ms_per_step?: number;
   threads?: number;
   steps?: number;
   note?: string;
@@ -156,13 +158,18 @@ async function runChild(o: ChildOptions): Promise<void> {
       }
       for (let i = 0; i < warmup; i++) run();
       const times: number[] = [];
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < steps; i++) {
         const t0 = performance.now();
         run();
         times.push(performance.now() - t0);
       }
+      const cpu = process.cpuUsage(cpu0);
       const ms = median(times);
-      emit({ ...base, ms_per_step: +ms.toFixed(1), imgs_per_s: +((batch * 1000) / ms).toFixed(1), gflops_per_s: +(flops / ms / 1e6).toFixed(2), note: onCpu && model.startsWith("dcgan") ? "1 step" : undefined });
+      emit({
+        ...base, ms_per_step: +ms.toFixed(1), imgs_per_s: +((batch * 1000) / ms).toFixed(1), gflops_per_s: +(flops / ms / 1e6).toFixed(2),
+        cpu_ms_per_step: +((cpu.user + cpu.system) / 1000 / steps).toFixed(1), note: onCpu && model.startsWith("dcgan") ? "1 step" : undefined,
+      });
       if (o.profile && model === "dcgan" && o.backend.startsWith("wasm")) {
         const { profileKernels, cpuClockMs } = await import("../lib/backend/wasm-kernels/profile");
         const n = Math.max(2, Math.min(steps, 5));
@@ -302,11 +309,12 @@ async function main(): Promise<void> {
     return;
   }
   console.log("");
-  console.log(`${"model".padEnd(14)} ${"backend".padEnd(20)} ${"batch".padStart(5)} ${"thr".padStart(3)} ${"ms/step".padStart(9)} ${"img/s".padStart(8)} ${"GFLOP/s".padStart(8)}  note`);
+  console.log(`${"model".padEnd(14)} ${"backend".padEnd(20)} ${"batch".padStart(5)} ${"thr".padStart(3)} ${"ms/step".padStart(9)} ${"img/s".padStart(8)} ${"GFLOP/s".padStart(8)} ${"cpu ms".padStart(8)}  note`);
   for (const r of rows) {
     const note = r.error ? `cannot run: ${r.error}` : r.note ?? "";
-    console.log(`${r.model.padEnd(14)} ${r.backend.padEnd(20)} ${String(r.batch).padStart(5)} ${String(r.threads ?? "").padStart(3)} ${fmt(r.ms_per_step).padStart(9)} ${fmt(r.imgs_per_s).padStart(8)} ${fmt(r.gflops_per_s, 2).padStart(8)}  ${note}`);
+    console.log(`${r.model.padEnd(14)} ${r.backend.padEnd(20)} ${String(r.batch).padStart(5)} ${String(r.threads ?? "").padStart(3)} ${fmt(r.ms_per_step).padStart(9)} ${fmt(r.imgs_per_s).padStart(8)} ${fmt(r.gflops_per_s, 2).padStart(8)} ${fmt(r.cpu_ms_per_step).padStart(8)}  ${note}`);
   }
+  console.log("(ms/step: median wall time; cpu ms: process CPU time per step, all threads)");
   if (ratios.length) console.log("");
   for (const r of ratios) console.log(`DCGAN step, ours (wasm) / PyTorch, both with ${r.threads} thread(s): ${r.ratio.toFixed(2)}x images/s`);
   if (bestOurs && bestTorch && threadList.length > 1) {
