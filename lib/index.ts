@@ -20,5 +20,6 @@ export * as theory from "./theory";
 export * as games from "./games";
 export * as checkpoints from "./checkpoints";
 export * as recipes from "./recipes";
+export * as reference from "./reference";
 export * as metrics from "./metrics";
 export * as layers from "./layers";
