@@ -3,6 +3,7 @@ export * from "./mlp";
 export * from "./dcgan";
 export * from "./autoencoder";
 export * from "./vae";
+export * from "./pacgan";
 export * from "./sagan";
 export * from "./conditional";
 export * from "./acgan";
