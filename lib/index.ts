@@ -23,3 +23,4 @@ export * as recipes from "./recipes";
 export * as reference from "./reference";
 export * as metrics from "./metrics";
 export * as layers from "./layers";
+export * as experiments from "./experiments";

@@ -13,6 +13,10 @@ export const RECIPES: RecipeCatalog = {
   "sagan-mnist-no-sn": () => require("./sagan-mnist").recipes["sagan-mnist-no-sn"],
   "sagan-mnist-no-ttur": () => require("./sagan-mnist").recipes["sagan-mnist-no-ttur"],
   "dcgan-mnist-small": () => require("./sagan-mnist").recipes["dcgan-mnist-small"],
+  "mode-collapse-ring": () => require("./mode-collapse").recipes["mode-collapse-ring"],
+  "mode-collapse-grid": () => require("./mode-collapse").recipes["mode-collapse-grid"],
+  "dcgan-mnist": () => require("./dcgan-mnist").recipes["dcgan-mnist"],
+  "dcgan-mnist-mbd": () => require("./dcgan-mnist").recipes["dcgan-mnist-mbd"],
 };
 
 export function getRecipe(name: string): TrainingRecipe {

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { TrainingRecipe } from "../checkpoints/recipes";
 import { ringMixture, sampleMixture2d } from "../data/toy2d";
 import { nonSaturatingLoss } from "../losses";
+import { modeCoverage } from "../metrics/mode-coverage";
 import { mlpDiscriminator, mlpGenerator } from "../models/mlp";
 import { createRng } from "../random";
 import { GanTrainer } from "../train/trainer";
@@ -36,21 +37,12 @@ export const recipe: TrainingRecipe = {
       batchSize: 256,
       step: () => trainer.step((n) => ({ x: sampleMixture2d(ring, n, rng) })),
       async evaluate() {
-        const samples = trainer.generate(2000);
-        const points = await samples.data();
+        const samples = trainer.generate(2500);
+        const points = (await samples.data()) as Float32Array;
         samples.dispose();
-        // Mode statistics (lib/metrics has the full VEEGAN/PacGAN definitions).
-        const hits = new Array(ring.centers.length).fill(0);
-        let good = 0;
-        for (let i = 0; i < 2000; i++) {
-          const d = ring.centers.map(([cx, cy]) => Math.hypot(points[2 * i] - cx, points[2 * i + 1] - cy));
-          const k = d.indexOf(Math.min(...d));
-          if (d[k] <= 3 * ring.std) {
-            good++;
-            hits[k]++;
-          }
-        }
-        return { samples: 2000, highQualityFraction: good / 2000, modeHits: hits };
+        // VEEGAN/PacGAN mode statistics: 2500 samples, high quality within 3 std, covered by ≥ 1.
+        const c = modeCoverage(points, ring);
+        return { samples: c.nSamples, modesCovered: c.modesCovered, highQualityFraction: c.highQualityFraction, reverseKl: c.reverseKl, modeHits: c.histogram };
       },
       dispose: () => {
         trainer.dispose();
