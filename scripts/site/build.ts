@@ -26,7 +26,8 @@ import { indexPage, type IndexEntry, type SkippedNotebook } from "./index-page";
 import { DEFAULT_SITE_INFO, lessonBody, pageShell, type SiteInfo } from "./layout";
 import { renderLesson, type RenderedLesson } from "./lesson";
 import { markdownToText, renderMarkdownInline } from "./markdown";
-import { hasOutputs, parseNotebook, stripOutputs, type Notebook } from "./notebook";
+import { hasOutputs, joinText, parseNotebook, stripOutputs, type Notebook } from "./notebook";
+import { exerciseIdOf, stubSolutions } from "../grader/lesson";
 import { DEFAULT_LIMITS, type TextLimits } from "./truncate";
 
 export interface BuildOptions {
@@ -41,6 +42,24 @@ export interface BuildOptions {
   limits?: Partial<TextLimits>;
   /** Minify plotly.js once with esbuild (default true; cached in node_modules/.cache). */
   minifyPlotly?: boolean;
+  /**
+   * Show the instructor's solutions (default false: the public site is the student view — every
+   * exercise's BEGIN/END SOLUTION region is replaced by the release stub, on the pages and in
+   * both downloads).
+   */
+  includeSolutions?: boolean;
+}
+
+/** The student view of a notebook: exercise cells' solution regions replaced by the release stub. */
+export function withoutSolutions(nb: Notebook): Notebook {
+  return {
+    ...nb,
+    cells: nb.cells.map((cell) => {
+      const id = exerciseIdOf(cell as { metadata?: Record<string, any> });
+      if (!id || cell.cell_type !== "code") return cell;
+      return { ...cell, source: stubSolutions(joinText(cell.source), id).source };
+    }),
+  };
 }
 
 export interface PageReport {
@@ -109,15 +128,14 @@ function pageHref(stem: string): string {
 }
 
 /** Writes notebooks/<stem>.ipynb: the source notebook without outputs. */
-function writeSourceNotebook(stem: string, executed: Notebook, sourceDir: string, outDir: string, warnings: string[]): string {
+function writeSourceNotebook(stem: string, executed: Notebook, sourceDir: string, outDir: string, warnings: string[], view: (nb: Notebook) => Notebook): string {
   const rel = `notebooks/${stem}.ipynb`;
   const dest = path.join(outDir, rel);
   const source = path.join(sourceDir, `${stem}.ipynb`);
   if (existsSync(source)) {
     try {
-      const nb = parseNotebook(readFileSync(source, "utf8"));
-      if (!hasOutputs(nb)) copyFileSync(source, dest);
-      else writeFileSync(dest, JSON.stringify(stripOutputs(nb), null, 1) + "\n");
+      const nb = view(parseNotebook(readFileSync(source, "utf8")));
+      writeFileSync(dest, JSON.stringify(hasOutputs(nb) ? stripOutputs(nb) : nb, null, 1) + "\n");
       return rel;
     } catch (e) {
       warnings.push(`${stem}: source notebook ${source} unreadable (${(e as Error).message}); offering the executed notebook without outputs instead`);
@@ -166,10 +184,11 @@ export async function buildSite(options: BuildOptions = {}): Promise<SiteReport>
 
   const skipped: SkippedNotebook[] = [];
   const warnings: string[] = [];
+  const view = options.includeSolutions ? (nb: Notebook) => nb : withoutSolutions;
   const parsed: { stem: string; file: string; nb: Notebook }[] = [];
   for (const file of files) {
     try {
-      parsed.push({ stem: file.slice(0, -".ipynb".length), file, nb: parseNotebook(readFileSync(path.join(notebooksDir, file), "utf8")) });
+      parsed.push({ stem: file.slice(0, -".ipynb".length), file, nb: view(parseNotebook(readFileSync(path.join(notebooksDir, file), "utf8"))) });
     } catch (e) {
       skipped.push({ file, error: (e as Error).message });
     }
@@ -192,9 +211,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<SiteReport>
   const entries: IndexEntry[] = [];
   for (const [i, lesson] of lessons.entries()) {
     const p = parsed.find((x) => x.stem === lesson.stem)!;
-    const sourceHref = writeSourceNotebook(lesson.stem, p.nb, sourceDir, outDir, warnings);
+    const sourceHref = writeSourceNotebook(lesson.stem, p.nb, sourceDir, outDir, warnings, view);
     const executedHref = `notebooks/${lesson.stem}.executed.ipynb`;
-    copyFileSync(path.join(notebooksDir, p.file), path.join(outDir, executedHref));
+    writeFileSync(path.join(outDir, executedHref), JSON.stringify(p.nb, null, 1) + "\n"); // the (student-view) executed notebook
     copyLocalImages(lesson, [sourceDir, notebooksDir], outDir);
 
     const link = (l: RenderedLesson | undefined) =>

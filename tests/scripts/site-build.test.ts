@@ -111,10 +111,11 @@ describe("buildSite on the fixtures", () => {
     }
   });
 
-  it("offers the source notebook without outputs and the executed one as written", () => {
-    // 01 has a source notebook: copied byte for byte.
-    expect(read("notebooks/01-intro.ipynb")).toBe(readFileSync(path.join(input.sourceDir, "01-intro.ipynb"), "utf8"));
-    expect(read("notebooks/01-intro.executed.ipynb")).toBe(readFileSync(path.join(input.notebooksDir, "01-intro.ipynb"), "utf8"));
+  it("offers the source notebook without outputs and the executed one (student view: solutions stubbed)", () => {
+    // 01 has a source notebook: offered with the same cells (exercise solutions replaced by the stub).
+    const cellsOf = (text: string) => parseNotebook(text).cells.map((c) => [c.cell_type, c.cell_type === "code" ? c.outputs?.length : 0]);
+    expect(cellsOf(read("notebooks/01-intro.ipynb"))).toEqual(cellsOf(readFileSync(path.join(input.sourceDir, "01-intro.ipynb"), "utf8")));
+    expect(cellsOf(read("notebooks/01-intro.executed.ipynb"))).toEqual(cellsOf(readFileSync(path.join(input.notebooksDir, "01-intro.ipynb"), "utf8")));
     // 02 has none: the executed notebook with its outputs stripped.
     const stripped = parseNotebook(read("notebooks/02-edge-cases.ipynb"));
     expect(stripped.cells.every((c) => c.cell_type !== "code" || (c.outputs?.length === 0 && c.execution_count === null))).toBe(true);
@@ -140,6 +141,37 @@ describe("buildSite on the fixtures", () => {
     for (const [rel, text] of Object.entries(committedFixtures())) {
       expect(readFileSync(path.join(FIXTURE_DIR, rel), "utf8"), rel).toBe(text);
     }
+  });
+});
+
+describe("buildSite and exercise solutions", () => {
+  const exerciseNotebook = (source: string[]) => ({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", id: "a", metadata: {}, source: ["# Lesson\n", "Write `f`."] },
+      { cell_type: "code", id: "b", metadata: { gan_course: { exercise: { id: "99-x/f", points: 1 } } }, execution_count: 1, outputs: [], source },
+    ],
+  });
+  const solution = ["function f() {\n", "  // BEGIN SOLUTION\n", "  return 'SECRET_ANSWER';\n", "  // END SOLUTION\n", "}"];
+
+  it("publishes the student view: no solution on the page or in either download; includeSolutions shows it", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "site-solutions-"));
+    for (const sub of ["in", "src"]) mkdirSync(path.join(dir, sub));
+    writeFileSync(path.join(dir, "in", "99-x.ipynb"), JSON.stringify(exerciseNotebook(solution)));
+    writeFileSync(path.join(dir, "src", "99-x.ipynb"), JSON.stringify(exerciseNotebook(solution)));
+    const student = path.join(dir, "student");
+    await buildSite({ notebooksDir: path.join(dir, "in"), sourceDir: path.join(dir, "src"), outDir: student });
+    for (const rel of ["99-x.html", "notebooks/99-x.ipynb", "notebooks/99-x.executed.ipynb"]) {
+      const text = readFileSync(path.join(student, rel), "utf8");
+      expect(text, rel).not.toContain("SECRET_ANSWER");
+      expect(text, rel).toContain("Exercise 99-x/f: not implemented yet");
+    }
+    const instructor = path.join(dir, "instructor");
+    await buildSite({ notebooksDir: path.join(dir, "in"), sourceDir: path.join(dir, "src"), outDir: instructor, includeSolutions: true });
+    expect(readFileSync(path.join(instructor, "99-x.html"), "utf8")).toContain("SECRET_ANSWER");
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
