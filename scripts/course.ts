@@ -11,6 +11,7 @@
  * When everything passes and scripts/site/build.ts exists, the static site is built from the
  * executed copies (see SITE HOOK below); --no-site skips that.
  */
+import * as os from "os";
 import { Command, InvalidArgumentError } from "commander";
 import { existsSync, promises as fs } from "node:fs";
 import path from "node:path";
@@ -110,6 +111,9 @@ export async function runCourse(opts: CourseOptions = {}): Promise<number> {
   // Headless: figures carry their JSON (the site draws it); no 5 MB plotly.js inlined per notebook.
   const env: Record<string, string> = { GAN_COURSE_PLOTLY_INLINE: process.env.GAN_COURSE_PLOTLY_INLINE ?? "0" };
   if (opts.backend) env.GAN_COURSE_BACKEND = opts.backend;
+  // A fixed wasm thread count (cores shared among the parallel kernels), not one that follows the
+  // load average, so that a notebook computes the same way on every run of the same machine.
+  env.GAN_COURSE_WASM_THREADS = process.env.GAN_COURSE_WASM_THREADS ?? String(Math.max(1, Math.floor(os.cpus().length / (opts.jobs ?? 1))));
   const results = await runNotebooks(files, {
     jobs: opts.jobs,
     outDir,
