@@ -83,7 +83,7 @@ describe("conv gradient kernels: data formats and attributes", () => {
     const dyShape = [2, 4, 4, 6], xShape = [2, 8, 8, 3], fShape = [3, 3, 3, 6];
     const run = () => tf.tidy(() => {
       const dy = tf.tensor(randn(192, 1), dyShape), w = tf.tensor(randn(162, 2), fShape), x = tf.tensor(randn(384, 3), xShape);
-      const attrs = { strides: [2, 2], pad: "same", dimRoundingMode: undefined };
+      const attrs = { strides: [2, 2], pad: "same" };
       const dxNHWC = tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, dataFormat: "NHWC", inputShape: xShape }) as tf.Tensor;
       const dxNCHW = tf.engine().runKernel("Conv2DBackpropInput", { dy: dy.transpose([0, 3, 1, 2]), filter: w },
         { ...attrs, dataFormat: "NCHW", inputShape: [2, 3, 8, 8] }) as tf.Tensor;

@@ -80,7 +80,7 @@ describe("MinibatchDiscrimination layer", () => {
       const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, model.trainableWeights.map((w) => w.read() as tf.Variable));
       const gT = Object.entries(grads).find(([k]) => /\/T$/.test(k))![1];
       const normT = tf.tidy(() => tf.norm(gT).dataSync()[0]);
-      opt.applyGradients(grads);
+      (opt as tf.Optimizer).applyGradients(grads);
       tf.dispose([value, ...Object.values(grads)]);
       return normT;
     };

@@ -93,7 +93,7 @@ describe("SelfAttention", () => {
     const opt = tf.train.adam(1e-2);
     const step = () => {
       const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(model.apply(x, { training: true }) as tf.Tensor, target))) as tf.Scalar, model.trainableWeights.map((w) => w.read() as tf.Variable));
-      opt.applyGradients(grads);
+      (opt as tf.Optimizer).applyGradients(grads);
       tf.dispose([value, ...Object.values(grads)]);
     };
     step();

@@ -57,7 +57,7 @@ describe("SpectralNormalization", () => {
     const { model, sn } = wrapped(tf.layers.dense({ units: 16 }), [24]);
     const x = tf.randomNormal([5, 24]);
     for (let i = 0; i < 40; i++) tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
-    const kernel = (sn.layer as any).kernel.read() as tf.Tensor;
+    const kernel = (sn.layer as any).kernel.read() as tf.Tensor4D;
     expect(exactSpectralNorm(kernel)).toBeGreaterThan(1.5); // the raw kernel is not normalized
     expect(sn.sigma()).toBeCloseTo(exactSpectralNorm(kernel), 3);
     const normalized = sn.normalizedKernel();
@@ -70,7 +70,7 @@ describe("SpectralNormalization", () => {
       const { model, sn } = wrapped(inner, [5, 5, 3]);
       const x = tf.randomNormal([2, 5, 5, 3]);
       for (let i = 0; i < 60; i++) tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
-      const kernel = (sn.layer as any).kernel.read() as tf.Tensor;
+      const kernel = (sn.layer as any).kernel.read() as tf.Tensor4D;
       expect(kernelMatrix(kernel).shape).toEqual([kernel.shape[3], kernel.shape[0] * kernel.shape[1] * kernel.shape[2]]);
       expect(exactSpectralNorm(sn.normalizedKernel())).toBeCloseTo(1, 2);
       const y = model.predict(x) as tf.Tensor;
@@ -112,7 +112,7 @@ describe("SpectralNormalization", () => {
     const x = tf.randomNormal([8, 5]);
     const step = () => {
       const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, model.trainableWeights.map((w) => w.read() as tf.Variable));
-      opt.applyGradients(grads);
+      (opt as tf.Optimizer).applyGradients(grads);
       tf.dispose([value, ...Object.values(grads)]);
     };
     step();

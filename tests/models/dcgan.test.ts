@@ -9,7 +9,7 @@ beforeAll(async () => {
   await setupLesson({ backend: "wasm", seed: 1, verbose: false });
 });
 
-const count = (m: tf.LayersModel) => m.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+const count = (m: tf.LayersModel) => m.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
 
 describe("DCGAN models (Radford et al. 2015, the benchmark anchor's architecture)", () => {
   it("have the anchor's shapes and parameter counts", () => {
