@@ -90,6 +90,7 @@ export async function main(argv = process.argv): Promise<number> {
     .option("--backend <name>", "GAN_COURSE_BACKEND for the student's code (cpu, wasm, tensorflow)")
     .option("--visibility <v>", `Gradescope visibility of the tests (${VISIBILITIES.join(", ")})`, "visible")
     .option("--gradescope", "the input is one Gradescope submission folder; always write results.json")
+    .option("--restore", "put back library/grader files a submission modified on disk (dedicated grading machines)")
     .option("--notebooks <dir>", "instructor notebooks (default notebooks/)")
     .option("--tests <dir>", "hidden tests (default tests/exercises/)")
     .option("--manifest <file>", "release manifest (default release/manifest.json)")
@@ -120,6 +121,7 @@ export async function main(argv = process.argv): Promise<number> {
     initTimeoutS: o.initTimeout,
     caseTimeoutS: o.caseTimeout,
     backend: o.backend,
+    restore: o.restore,
   };
 
   if (o.gradescope) await fs.mkdir(outDir, { recursive: true }).then(() => fs.writeFile(path.join(outDir, "results.json"), placeholder("The autograder did not finish (it ran out of time or crashed). Please contact the course staff.")));

@@ -4,7 +4,7 @@
  * sandbox code (bundled) and the snapshot of TensorFlow.js and gan-course. Nothing here is read from
  * disk again while submissions are graded.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -114,7 +114,24 @@ export class GradingContext {
         maxScore: totalPoints(lesson),
       });
     }
-    if (opts.snapshot !== false) ctx.snapshot = await takeSnapshot(ctx.repoRoot);
+    if (opts.snapshot !== false) {
+      const own = (dir: string) => {
+        const out: string[] = [];
+        for (const e of readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) out.push(...own(p));
+          else if (e.isFile()) out.push(p);
+        }
+        return out;
+      };
+      const extra = [
+        ...[...ctx.lessons.values()].flatMap((b) => [b.lesson.notebookPath, ...(b.hidden ? [b.hidden.file] : [])]),
+        ...(existsSync(ctx.manifestPath) ? [ctx.manifestPath] : []),
+        ...own(GRADER_DIR),
+        ...own(path.join(GRADER_DIR, "..", "runner")),
+      ];
+      ctx.snapshot = await takeSnapshot(ctx.repoRoot, extra);
+    }
     return ctx;
   }
 

@@ -202,8 +202,7 @@ async function grade(file: string, ctx: GradingContext, opts: GradeOptions, t0: 
   if (!parsed.ok) return emptyResult(file, opts, expectedBundle, "invalid", parsed.message, t0);
   const nb = parsed.nb;
 
-  const graded = ctx.gradedLessons();
-  const ident = identifyLesson(nb, expectedBundle ? [...new Set([expectedBundle, ...graded, ...ctx.lessons.values()])] : [...ctx.lessons.values()]);
+  const ident = identifyLesson(nb, [...ctx.lessons.values()]);
   let bundle: LessonBundle | undefined;
   if (expectedBundle) {
     if (ident.stem && ident.stem !== expectedBundle.lesson.stem) {
@@ -288,7 +287,7 @@ async function grade(file: string, ctx: GradingContext, opts: GradeOptions, t0: 
     if (fb.killedProcesses) result.warnings.push(`the notebook left ${fb.killedProcesses} process(es) running; they were killed`);
     if (ctx.snapshot) {
       const changed = await verifySnapshot(ctx.snapshot);
-      if (changed.length) result.warnings.push(`the notebook modified ${changed.length} library file(s) on disk (restored; verdicts were computed before it ran): ${changed.slice(0, 5).join(", ")}`);
+      if (changed.length) result.warnings.push(`the notebook modified ${changed.length} grader or library file(s) on disk (restored; verdicts were computed before it ran): ${changed.slice(0, 5).join(", ")}`);
     }
   } else {
     result.executed = executed;

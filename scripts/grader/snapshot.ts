@@ -68,11 +68,17 @@ function binaries(files: string[]): string[] {
   return out;
 }
 
-export async function takeSnapshot(repoRoot: string): Promise<Snapshot> {
+/**
+ * Snapshots the library modules, and also watches `extra` files (the grader's own inputs: instructor
+ * notebooks, hidden tests, the manifest, the grader's code), so that a submission that rewrites them
+ * is caught and they are put back before anything reads them again.
+ */
+export async function takeSnapshot(repoRoot: string, extra: string[] = []): Promise<Snapshot> {
   const modules = await probeModules(repoRoot);
   const files = new Map<string, string>();
   const watched: Snapshot["watched"] = new Map();
-  for (const f of [...modules, ...binaries(modules)]) {
+  for (const f of [...modules, ...binaries(modules), ...extra.map((x) => path.resolve(x))]) {
+    if (watched.has(f)) continue;
     if (!path.isAbsolute(f)) continue;
     let content: Buffer;
     try {
@@ -82,7 +88,7 @@ export async function takeSnapshot(repoRoot: string): Promise<Snapshot> {
     }
     const st = statSync(f);
     watched.set(f, { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(content), content });
-    if (f.endsWith(".js") || f.endsWith(".json") || f.endsWith(".cjs")) files.set(f, content.toString("utf8"));
+    if (modules.includes(f) && (f.endsWith(".js") || f.endsWith(".json") || f.endsWith(".cjs"))) files.set(f, content.toString("utf8"));
   }
   return { files, watched };
 }

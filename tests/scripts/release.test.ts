@@ -52,7 +52,7 @@ describe("npm run release", () => {
     expect(Object.keys(entry.locked)).toHaveLength(10);
     expect(entry.exercises.map((e: any) => [e.id, e.points, e.cases.length])).toEqual([
       ["90-fixture/add-one", 2, 2],
-      ["90-fixture/shift", 3, 2],
+      ["90-fixture/shift", 3, 3],
       ["90-fixture/mean", 2, 2],
     ]);
     expect(JSON.stringify(manifest)).not.toMatch(/return x \+ 1|xs\.reduce/);

@@ -31,12 +31,14 @@ export interface RemoteError {
 export interface Request {
   t: "req";
   seq: number;
-  op: "call" | "new" | "get" | "set" | "has" | "keys";
+  op: "call" | "new" | "get" | "set" | "has" | "keys" | "vjp";
   target: number;
   self?: Encoded;
   args?: Encoded[];
   prop?: string;
   value?: Encoded;
+  /** vjp: positions of the tensor arguments to differentiate with respect to. */
+  positions?: number[];
 }
 
 export interface Reply {
@@ -275,6 +277,7 @@ export class Side {
     const side = this;
     const stub = function (this: unknown, ...args: unknown[]) {
       if (new.target) return side.request({ op: "new", target: id, args });
+      if (side.side === "trusted") return side.callDifferentiable(id, this, args);
       return side.request({ op: "call", target: id, self: this, args });
     };
     try {
@@ -283,6 +286,41 @@ export class Side {
       /* keep */
     }
     return this.remember(id, stub);
+  }
+
+  /**
+   * A call of a student function from a test. When tensors are among the arguments the call is
+   * wrapped in tf.customGrad, so that a test can differentiate through the student's function
+   * (tf.grad(x => f(x))): the gradient is computed in the student's isolate, by calling the function
+   * again there under tf.grads with the upstream gradient dy (a vector-Jacobian product).
+   */
+  private callDifferentiable(id: number, self: unknown, args: unknown[]): unknown {
+    const tf = this.tf;
+    const positions = args.map((a, i) => (tf && a instanceof tf.Tensor && (a as any).dtype === "float32" ? i : -1)).filter((i) => i >= 0);
+    if (!positions.length || typeof tf?.customGrad !== "function") return this.request({ op: "call", target: id, self, args });
+    let other: { v: unknown } | null = null;
+    const g = tf.customGrad((...inputs: unknown[]) => {
+      const xs = inputs.slice(0, positions.length);
+      const callArgs = args.slice();
+      positions.forEach((p, k) => (callArgs[p] = xs[k]));
+      const v = this.request({ op: "call", target: id, self, args: callArgs });
+      if (!(v instanceof tf.Tensor)) {
+        other = { v };
+        return { value: tf.scalar(0), gradFunc: () => xs.map((x) => tf.zerosLike(x)) };
+      }
+      return {
+        value: v,
+        gradFunc: (dy: unknown) => {
+          const grads = this.request({ op: "vjp", target: id, self, args: callArgs, value: dy, positions });
+          if (!Array.isArray(grads) || grads.length !== xs.length || !grads.every((t) => t instanceof tf.Tensor)) {
+            throw new Error("the exercise's function is not differentiable with respect to its tensor arguments");
+          }
+          return grads;
+        },
+      };
+    });
+    const out = g(...positions.map((p) => args[p]));
+    return other ? (other as { v: unknown }).v : out;
   }
 
   private encodeSelf(self: unknown): Encoded {
@@ -357,7 +395,7 @@ export class Side {
    * Arguments are encoded here, inside the call's scope: the trusted side's functions among them
    * are callable by the worker only until this call returns.
    */
-  request(raw: { op: Request["op"]; target: number; self?: unknown; args?: unknown[]; prop?: string; value?: unknown }): unknown {
+  request(raw: { op: Request["op"]; target: number; self?: unknown; args?: unknown[]; prop?: string; value?: unknown; positions?: number[] }): unknown {
     if (this.poisoned) throw new Error("the exercise is not answering any more (an earlier call timed out)");
     if (this.side === "worker" && this.serving === 0) throw new Error("a callback from the test was used after the call it was given to had returned");
     const seq = ++this.seq;
@@ -367,7 +405,8 @@ export class Side {
       if (raw.prop !== undefined) req.prop = raw.prop;
       if ("value" in raw) req.value = this.encode(raw.value);
       if (raw.args) req.args = raw.args.map((a) => this.encode(a));
-      if (raw.op === "call") req.self = this.encodeSelf(raw.self);
+      if (raw.positions) req.positions = raw.positions;
+      if (raw.op === "call" || raw.op === "vjp") req.self = this.encodeSelf(raw.self);
       this.post(req);
       for (;;) {
         const got = this.receive(this.port);
@@ -442,6 +481,19 @@ export class Side {
       case "new":
         if (typeof target !== "function") throw new TypeError("not a constructor");
         return Reflect.construct(target, args());
+      case "vjp": {
+        if (typeof target !== "function") throw new TypeError("not a function");
+        const self = req.self === undefined ? undefined : this.decode(req.self);
+        const all = args();
+        const positions = Array.isArray(req.positions) ? req.positions.filter((p) => Number.isInteger(p) && p >= 0 && p < all.length) : [];
+        const dy = this.decode(req.value);
+        const f = (...xs: unknown[]) => {
+          const a = all.slice();
+          positions.forEach((p, k) => (a[p] = xs[k]));
+          return Reflect.apply(target, self, a);
+        };
+        return this.tf.grads(f)(positions.map((p) => all[p]), dy);
+      }
       case "get": {
         const v = target[String(req.prop)];
         return v;
