@@ -39,6 +39,8 @@ export interface GradeOptions {
   caseTimeoutS?: number; // 60
   /** GAN_COURSE_BACKEND for the student's code (kernel and exercise workers). Default: setupLesson's choice. */
   backend?: string;
+  /** Put back library/grader files a submission modified on disk (default false: report only). */
+  restore?: boolean;
 }
 
 export const DEFAULTS = {
@@ -256,8 +258,8 @@ async function grade(file: string, ctx: GradingContext, opts: GradeOptions, t0: 
       })
     : new Map();
   if (ctx.snapshot) {
-    const changed = await verifySnapshot(ctx.snapshot);
-    if (changed.length) result.warnings.push(`grading the exercises modified ${changed.length} library file(s) (restored): ${changed.slice(0, 5).join(", ")}`);
+    const changed = await verifySnapshot(ctx.snapshot, opts.restore);
+    if (changed.length) result.warnings.push(`while the exercises were graded, ${changed.length} grader or library file(s) changed on disk${opts.restore ? " (restored)" : ""}: ${changed.slice(0, 5).join(", ")}`);
   }
 
   // 5. Feedback run.
@@ -286,8 +288,8 @@ async function grade(file: string, ctx: GradingContext, opts: GradeOptions, t0: 
     result.notes.push(...fb.notes);
     if (fb.killedProcesses) result.warnings.push(`the notebook left ${fb.killedProcesses} process(es) running; they were killed`);
     if (ctx.snapshot) {
-      const changed = await verifySnapshot(ctx.snapshot);
-      if (changed.length) result.warnings.push(`the notebook modified ${changed.length} grader or library file(s) on disk (restored; verdicts were computed before it ran): ${changed.slice(0, 5).join(", ")}`);
+      const changed = await verifySnapshot(ctx.snapshot, opts.restore);
+      if (changed.length) result.warnings.push(`while the notebook ran, ${changed.length} grader or library file(s) changed on disk${opts.restore ? " (restored)" : ""}; the verdicts were computed before, from a copy: ${changed.slice(0, 5).join(", ")}`);
     }
   } else {
     result.executed = executed;
