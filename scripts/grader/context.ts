@@ -13,7 +13,7 @@ import { bundleTs } from "./bundle";
 import { checkHiddenAgainstLesson, findHiddenTests, HiddenSuite, loadHiddenTests } from "./hidden";
 import { Lesson, lessonFromNotebook, totalPoints } from "./lesson";
 import { listLessonNotebooks, Manifest, ManifestLesson, readManifest } from "./release";
-import { Snapshot, takeSnapshot } from "./snapshot";
+import { probeModules, Snapshot, takeSnapshot } from "./snapshot";
 import type { SandboxCode } from "./verdicts";
 
 export const GRADER_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -74,6 +74,9 @@ export class GradingContext {
 
   static async create(opts: ContextOptions = {}): Promise<GradingContext> {
     const ctx = new GradingContext(opts);
+    // The probe (a separate process loading tf and gan-course) runs while this one bundles.
+    const probe = opts.snapshot !== false ? probeModules(ctx.repoRoot) : undefined;
+    probe?.catch(() => {});
     ctx.code = {
       childJs: bundleTs(path.join(GRADER_DIR, "sandbox", "child.ts")),
       workerJs: bundleTs(path.join(GRADER_DIR, "sandbox", "worker.ts")),
@@ -130,7 +133,7 @@ export class GradingContext {
         ...own(GRADER_DIR),
         ...own(path.join(GRADER_DIR, "..", "runner")),
       ];
-      ctx.snapshot = await takeSnapshot(ctx.repoRoot, extra);
+      ctx.snapshot = await takeSnapshot(ctx.repoRoot, extra, probe);
     }
     return ctx;
   }

@@ -6,9 +6,11 @@
  * into memory. The verdict process and its workers then load those modules from memory
  * (sandbox/snapshot-loader.ts), so nothing a submission writes to disk changes a verdict.
  *
- * `verify` checks the files on disk after each submission (size, mtime, then content) and puts back
- * any that changed, so a submission that rewrote the library cannot affect the notebook runs of the
- * submissions graded after it either; the grader reports the change.
+ * `verifySnapshot` checks the watched files on disk after each phase of each submission (size, mtime,
+ * then content) and reports the ones that changed - a submission that rewrote the library, the
+ * hidden tests or the grader. With `restore` it also puts them back, so that the notebook runs of the
+ * submissions graded after it are not affected either (for dedicated grading machines: on a shared
+ * development machine a colleague's rebuild of lib/dist would be "restored" too).
  */
 import { spawn } from "node:child_process";
 import { promises as fs, readdirSync, statSync } from "node:fs";
@@ -35,7 +37,7 @@ const tf = require("@tensorflow/tfjs");
 `;
 
 /** Lists the module files that loading tf + gan-course (and their backends) reads. */
-async function probeModules(repoRoot: string): Promise<string[]> {
+export async function probeModules(repoRoot: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["-e", PROBE], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
     let out = "";
@@ -73,8 +75,8 @@ function binaries(files: string[]): string[] {
  * notebooks, hidden tests, the manifest, the grader's code), so that a submission that rewrites them
  * is caught and they are put back before anything reads them again.
  */
-export async function takeSnapshot(repoRoot: string, extra: string[] = []): Promise<Snapshot> {
-  const modules = await probeModules(repoRoot);
+export async function takeSnapshot(repoRoot: string, extra: string[] = [], probe?: Promise<string[]>): Promise<Snapshot> {
+  const modules = await (probe ?? probeModules(repoRoot));
   const files = new Map<string, string>();
   const watched: Snapshot["watched"] = new Map();
   for (const f of [...modules, ...binaries(modules), ...extra.map((x) => path.resolve(x))]) {
@@ -94,10 +96,10 @@ export async function takeSnapshot(repoRoot: string, extra: string[] = []): Prom
 }
 
 /**
- * Checks the watched files; restores the ones that changed or vanished and returns their paths.
- * Cheap when nothing changed (one stat per file).
+ * Checks the watched files; returns the ones that changed or vanished (and restores them when
+ * `restore`). Cheap when nothing changed (one stat per file).
  */
-export async function verifySnapshot(snapshot: Snapshot): Promise<string[]> {
+export async function verifySnapshot(snapshot: Snapshot, restore = false): Promise<string[]> {
   const changed: string[] = [];
   for (const [file, was] of snapshot.watched) {
     let same = false;
@@ -110,6 +112,18 @@ export async function verifySnapshot(snapshot: Snapshot): Promise<string[]> {
     }
     if (same) continue;
     changed.push(file);
+    if (!restore) {
+      // Report each change once.
+      try {
+        const st = statSync(file);
+        was.mtimeMs = st.mtimeMs;
+        was.size = st.size;
+        was.sha256 = sha256(await fs.readFile(file));
+      } catch {
+        was.size = -1;
+      }
+      continue;
+    }
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.rm(file, { force: true, recursive: true });
