@@ -12,7 +12,8 @@
  *
  * Backends: wasm (with lib/backend/wasm-kernels and --threads XNNPACK threads), wasm-stock (the
  * package as shipped: 1 thread, no training kernels; the conv models cannot train there), cpu
- * (pure JS; the DCGAN runs 1 step at batch --cpu-batch), tensorflow (tfjs-node, when installed).
+ * (pure JS: at most 2 timed steps; the DCGAN 1 step at batch --cpu-batch), tensorflow (tfjs-node,
+ * when installed).
  * --threads defaults to one per core (lib's own default uses only idle cores).
  * Each backend runs in its own child process. When /usr/bin/python3 has torch, the PyTorch
  * anchor runs in the same invocation with the same thread count(s) and the ratio ours / PyTorch
@@ -112,6 +113,11 @@ async function runChild(o: ChildOptions): Promise<void> {
     const onCpu = o.backend === "cpu";
     let batch = model === "ring-mlp" ? 256 : 64;
     let steps = o.steps, warmup = o.warmup;
+    if (onCpu) {
+      // Pure JS: a few steps are enough to see the order of magnitude (a DCGAN step takes minutes).
+      steps = Math.min(steps, 2);
+      warmup = Math.min(warmup, 1);
+    }
     if (onCpu && model.startsWith("dcgan")) {
       batch = o.cpuBatch;
       steps = 1;
