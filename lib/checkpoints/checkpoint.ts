@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { loadModel, loadTensors, readModelArtifacts, saveModel, saveTensors } from "./model-files";
+import { dataDir } from "../paths";
 
 export interface CheckpointState {
   name: string;
@@ -34,13 +35,7 @@ export interface Checkpoint {
 
 /** <repo>/data/checkpoints, found from lib's own location; $GAN_COURSE_CHECKPOINTS overrides. */
 export function checkpointsRoot(): string {
-  if (process.env.GAN_COURSE_CHECKPOINTS) return process.env.GAN_COURSE_CHECKPOINTS;
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    if (fs.existsSync(path.join(dir, "data")) && fs.existsSync(path.join(dir, "lib"))) return path.join(dir, "data", "checkpoints");
-    dir = path.dirname(dir);
-  }
-  return path.resolve("data", "checkpoints");
+  return process.env.GAN_COURSE_CHECKPOINTS || path.join(dataDir(), "checkpoints");
 }
 
 export function checkpointDir(name: string, root = checkpointsRoot()): string {

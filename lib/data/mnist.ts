@@ -13,6 +13,7 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random";
 import { readIdxFile } from "./idx";
+import { dataDir } from "../paths";
 
 export const IMAGE_SIZE = 28;
 export const N_CLASSES = 10;
@@ -51,13 +52,7 @@ const IDX_FILES = {
 
 /** <repo>/data/mnist, found from lib's own location (lib/dist/data or lib/data). */
 export function defaultIdxDir(): string {
-  if (process.env.GAN_COURSE_MNIST_DIR) return process.env.GAN_COURSE_MNIST_DIR;
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    if (fs.existsSync(path.join(dir, "data")) && fs.existsSync(path.join(dir, "lib"))) return path.join(dir, "data", "mnist");
-    dir = path.dirname(dir);
-  }
-  return path.resolve("data", "mnist");
+  return process.env.GAN_COURSE_MNIST_DIR || path.join(dataDir(), "mnist");
 }
 
 interface RawDigits {

@@ -174,7 +174,6 @@ export class GanTrainer {
   /** One discriminator step on a real batch; returns its metrics. */
   private discriminatorStep(real: RealBatch): StepMetrics {
     const c = this.config;
-    const metrics: StepMetrics = {};
     const batch = real.x.shape[0];
     const regValues: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.tidy(() => {
@@ -185,21 +184,32 @@ export class GanTrainer {
       return tf.variableGrads(() => {
         const dRealOutputs = this.discriminate(real.x, real, real.labels);
         const dFakeOutputs = this.discriminate(xFake, real, labelsFake);
-        let loss = c.loss.discriminator(dRealOutputs[0], dFakeOutputs[0]);
+        const loss = c.loss.discriminator(dRealOutputs[0], dFakeOutputs[0]);
         const ctx: StepContext = { real, z, xFake, labelsFake, dRealOutputs, dFakeOutputs, generator: this.generator, discriminator: this.discriminator };
-        for (const r of c.regularizers ?? []) {
-          if (!r.discriminator) continue;
-          const term = r.discriminator(ctx);
-          regValues[r.name] = tf.keep(term);
-          loss = tf.add(loss, term);
-        }
-        return loss;
+        return this.withRegularizers("discriminator", loss, ctx, regValues);
       }, this.trainableVars(this.discriminator));
     });
-    if (c.trackGradNorms) metrics.gradNormD = globalNorm(grads);
-    this.optimizerD.applyGradients(grads);
-    metrics.lossD = value.dataSync()[0];
-    for (const [name, t] of Object.entries(regValues)) metrics[`${name}D`] = t.dataSync()[0];
+    return this.applyStep("D", this.optimizerD, value, grads, regValues);
+  }
+
+  /** loss + every regularizer's term for `role`; each term is kept (by name) for logging. */
+  private withRegularizers(role: "discriminator" | "generator", loss: tf.Scalar, ctx: StepContext, regValues: Record<string, tf.Scalar>): tf.Scalar {
+    for (const r of this.config.regularizers ?? []) {
+      const term = r[role]?.(ctx);
+      if (!term) continue;
+      regValues[r.name] = tf.keep(term);
+      loss = tf.add(loss, term);
+    }
+    return loss;
+  }
+
+  /** Apply the gradients and read the step's metrics (suffix "D" or "G"); disposes what the step made. */
+  private applyStep(suffix: "D" | "G", optimizer: tf.Optimizer, value: tf.Scalar, grads: tf.NamedTensorMap, regValues: Record<string, tf.Scalar>): StepMetrics {
+    const metrics: StepMetrics = {};
+    if (this.config.trackGradNorms) metrics[`gradNorm${suffix}`] = globalNorm(grads);
+    optimizer.applyGradients(grads);
+    metrics[`loss${suffix}`] = value.dataSync()[0];
+    for (const [name, t] of Object.entries(regValues)) metrics[`${name}${suffix}`] = t.dataSync()[0];
     tf.dispose([value, ...Object.values(grads), ...Object.values(regValues)]);
     return metrics;
   }
@@ -207,7 +217,6 @@ export class GanTrainer {
   /** One generator step (a fresh z; the real batch is only needed by custom inputs/regularizers). */
   private generatorStep(real: RealBatch): StepMetrics {
     const c = this.config;
-    const metrics: StepMetrics = {};
     const batch = real.x.shape[0];
     const regValues: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.tidy(() => {
@@ -216,23 +225,12 @@ export class GanTrainer {
       return tf.variableGrads(() => {
         const xFake = this.generator.apply(this.gInputs(z, real, labelsFake), { training: true }) as tf.Tensor;
         const dFakeOutputs = this.discriminate(xFake, real, labelsFake);
-        let loss = c.loss.generator(dFakeOutputs[0]);
+        const loss = c.loss.generator(dFakeOutputs[0]);
         const ctx: StepContext = { real, z, xFake, labelsFake, dRealOutputs: [], dFakeOutputs, generator: this.generator, discriminator: this.discriminator };
-        for (const r of c.regularizers ?? []) {
-          if (!r.generator) continue;
-          const term = r.generator(ctx);
-          regValues[r.name] = tf.keep(term);
-          loss = tf.add(loss, term);
-        }
-        return loss;
+        return this.withRegularizers("generator", loss, ctx, regValues);
       }, this.trainableVars(this.generator));
     });
-    if (c.trackGradNorms) metrics.gradNormG = globalNorm(grads);
-    this.optimizerG.applyGradients(grads);
-    metrics.lossG = value.dataSync()[0];
-    for (const [name, t] of Object.entries(regValues)) metrics[`${name}G`] = t.dataSync()[0];
-    tf.dispose([value, ...Object.values(grads), ...Object.values(regValues)]);
-    return metrics;
+    return this.applyStep("G", this.optimizerG, value, grads, regValues);
   }
 
   /** One generator step preceded by nCritic discriminator steps. */
