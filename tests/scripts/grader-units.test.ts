@@ -200,6 +200,52 @@ describe("the membrane's encoding", () => {
   });
 });
 
+describe("the tslab send queue (tslab-send-queue.cjs)", () => {
+  it("delivers a burst of messages in order, and drops stream messages beyond its bound with a signed notice", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gan-zmq-"));
+    try {
+      const conn = path.join(dir, "conn.json");
+      writeFileSync(conn, JSON.stringify({ key: "secret" }));
+      const script = `
+        const zmq = require("zeromq");
+        const crypto = require("crypto");
+        const msg = (type, i) => ["<IDS|MSG>", "sig", JSON.stringify({ msg_id: String(i), msg_type: type }), "{}", "{}", JSON.stringify({ i })];
+        (async () => {
+          const pub = new zmq.Publisher({ sendHighWaterMark: 0 });
+          await pub.bind("tcp://127.0.0.1:*");
+          const sub = new zmq.Subscriber({ receiveHighWaterMark: 0 });
+          sub.connect(pub.lastEndpoint); sub.subscribe();
+          await new Promise((r) => setTimeout(r, 300));
+          const got = [];
+          const done = (async () => { for await (const frames of sub) { got.push(frames.map(String)); if (JSON.parse(String(frames[2])).msg_type === "status") break; } })();
+          for (let i = 0; i < 1500; i++) pub.send(msg("stream", i));   // a burst: fine
+          for (let i = 1500; i < 6000; i++) pub.send(msg("stream", i)); // beyond the bound: dropped
+          pub.send(msg("status", 6000));
+          await done;
+          const ids = got.map((f) => JSON.parse(f[5]).i).filter((i) => i !== undefined);
+          const notice = got.find((f) => f[5].includes("output messages dropped"));
+          const sigOk = notice && crypto.createHmac("sha256", "secret").update(notice[2]).update(notice[3]).update(notice[4]).update(notice[5]).digest("hex") === notice[1];
+          console.log(JSON.stringify({ n: got.length, first: ids.slice(0, 3), sorted: ids.every((v, k) => k === 0 || v > ids[k - 1]), last: ids[ids.length - 1], notice: notice && JSON.parse(notice[5]).text, sigOk }));
+          process.exit(0);
+        })();`;
+      const out = execFileSync(process.execPath, ["--require", path.resolve(__dirname, "../../scripts/grader/tslab-send-queue.cjs"), "-e", script, "--", "--config-path", conn], {
+        cwd: path.resolve(__dirname, "../.."),
+        encoding: "utf8",
+      });
+      const r = JSON.parse(out.trim().split("\n").pop()!);
+      expect(r.first).toEqual([0, 1, 2]);
+      expect(r.sorted).toBe(true);
+      expect(r.last).toBe(6000); // the status message after the burst arrives
+      expect(r.notice).toMatch(/\d+ output messages dropped/);
+      expect(r.sigOk).toBe(true);
+      expect(r.n).toBeGreaterThan(2000);
+      expect(r.n).toBeLessThan(6000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("outputs", () => {
   it("writes zips that unzip tests", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "gan-zip-"));

@@ -84,8 +84,8 @@ function runSubmissions(): Record<string, Nb | string> {
   insertAfter(
     bigOutput,
     "f2-offset",
-    code('for (let i = 0; i < 10000; i++) console.log("spam ".repeat(20));', "scratch-spam"),
-    code('console.log("one line of 6 MB ".repeat(400_000));', "scratch-line"),
+    code('for (let i = 0; i < 150; i++) console.log("spam ".repeat(2000));', "scratch-spam"),
+    code('console.log("one line of 1.6 MB ".repeat(90_000));', "scratch-line"),
   );
 
   // The student edits the locked offset cell and writes shiftTensor against the edited value: the
@@ -263,7 +263,7 @@ describe("grading submissions of the fixture lesson", () => {
     expect(...cellStatus(r, "f12-end")).toBe("ok");
     const executed = JSON.parse(readFileSync(path.join(tmp, "out-run", "big-output", "executed.ipynb"), "utf8"));
     const text = (id: string) => executed.cells.find((c: any) => c.id === id).outputs.map((o: any) => [].concat(o.text ?? []).join("")).join("");
-    expect(text("scratch-spam")).toMatch(/output messages dropped|characters truncated by the grader/);
+    expect(text("scratch-spam")).toMatch(/characters truncated by the grader/);
     expect(text("scratch-spam").length).toBeGreaterThan(10_000);
     expect(text("scratch-spam").length).toBeLessThan(30_000);
     expect(text("scratch-line")).toMatch(/characters truncated by the grader/);
