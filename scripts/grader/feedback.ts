@@ -133,6 +133,8 @@ export async function runFeedback(nb: Notebook, opts: FeedbackOptions): Promise<
       cwd: opts.cwd,
       maxOldSpaceSizeMb: Math.max(256, Math.floor(opts.memoryMb * 0.75)),
       nodeArgs: ["--require", SEND_QUEUE],
+      // After a timeout's interrupt, queued output must drain before the cell reports its end.
+      interruptGraceMs: 10_000,
       env: opts.env,
       startTimeoutMs: 90_000,
     });
