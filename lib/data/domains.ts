@@ -2,9 +2,12 @@
  * Two digit domains with a known relation, for the image-to-image translation lesson.
  *
  *   A: MNIST digits as they are;
- *   B: the same kind of digits with thicker strokes: the morphological dilation of A by a
- *      (2r+1)×(2r+1) square, i.e. a max-pool of that size at stride 1 (ink is +1, paper −1).
- *      ("outline" is offered too: the ring of pixels the dilation adds, dilate(x) minus x.)
+ *   B: the same kind of digits with thicker strokes: the morphological dilation of A by a 3×3
+ *      cross (a pixel becomes ink if it or one of its 4 neighbours is ink; ink is +1, paper −1).
+ *      A 3×3 square (a max-pool at stride 1) thickens more; the reference classifier, trained on
+ *      regular digits, reads cross-thickened digits at ~96% and square-thickened ones at ~92%,
+ *      so the cross keeps label preservation measurable. ("outline" is offered too: the ring of
+ *      pixels the dilation adds, dilate(x) minus x.)
  *
  * Because the relation T: A → B is known, a translation can be *measured*, not just looked at:
  * for a held-out digit x, the right answer in B is T(x), and a translator B → A should give back x.
@@ -18,26 +21,34 @@ import { Rng, createRng } from "../random";
 import { MnistData } from "./mnist";
 
 export type DomainRelation = "thick" | "outline";
+/** Structuring element of the dilation: the 3×3 cross (a pixel and its 4 neighbours) or the 3×3 square. */
+export type DilationElement = "cross" | "square";
 
-/** Dilation of the ink of images [N, h, w, 1] in [−1, 1] by a (2·radius+1)² square. */
-export function thicken(images: tf.Tensor4D, radius = 1): tf.Tensor4D {
-  if (!(Number.isInteger(radius) && radius >= 1)) throw new Error(`thicken: radius must be a positive integer, got ${radius}`);
-  return tf.tidy(() => tf.maxPool(images, 2 * radius + 1, 1, "same"));
+/** Dilation of the ink of images [N, h, w, 1] in [−1, 1] (paper −1, ink +1) by a 3×3 cross or square. */
+export function thicken(images: tf.Tensor4D, element: DilationElement = "cross"): tf.Tensor4D {
+  if (element === "square") return tf.tidy(() => tf.maxPool(images, 3, 1, "same"));
+  if (element !== "cross") throw new Error(`thicken: element must be "cross" or "square", got "${element}"`);
+  return tf.tidy(() => {
+    const [, h, w] = images.shape;
+    const padded = tf.pad(images, [[0, 0], [1, 1], [1, 1], [0, 0]], -1); // [N, h+2, w+2, 1]
+    const shifted = (dy: number, dx: number) => tf.slice(padded, [0, 1 + dy, 1 + dx, 0], [-1, h, w, -1]);
+    return [shifted(-1, 0), shifted(1, 0), shifted(0, -1), shifted(0, 1)].reduce((m, s) => tf.maximum(m, s), images) as tf.Tensor4D;
+  });
 }
 
 /** The outline of the strokes: pixels the dilation adds (ink in dilate(x) and not in x), in [−1, 1]. */
-export function outline(images: tf.Tensor4D, radius = 1): tf.Tensor4D {
+export function outline(images: tf.Tensor4D, element: DilationElement = "cross"): tf.Tensor4D {
   return tf.tidy(() => {
     const ink = tf.div(tf.add(images, 1), 2); // [0, 1]
-    const grown = tf.div(tf.add(thicken(images, radius), 1), 2);
+    const grown = tf.div(tf.add(thicken(images, element), 1), 2);
     return tf.sub(tf.mul(tf.relu(tf.sub(grown, ink)), 2), 1) as tf.Tensor4D;
   });
 }
 
 /** The known translation A → B for a relation. */
-export function relate(images: tf.Tensor4D, relation: DomainRelation = "thick", radius = 1): tf.Tensor4D {
-  if (relation === "thick") return thicken(images, radius);
-  if (relation === "outline") return outline(images, radius);
+export function relate(images: tf.Tensor4D, relation: DomainRelation = "thick", element: DilationElement = "cross"): tf.Tensor4D {
+  if (relation === "thick") return thicken(images, element);
+  if (relation === "outline") return outline(images, element);
   throw new Error(`relate: unknown relation "${relation}" (use "thick" or "outline")`);
 }
 
@@ -55,9 +66,9 @@ export interface DigitDomains {
  * Build the domains from MNIST (the caller keeps `mnist`; dispose the result with
  * `disposeDigitDomains`). The unpaired halves come from a seeded permutation.
  */
-export function digitDomains(mnist: MnistData, options: { relation?: DomainRelation; radius?: number; seed?: number } = {}): DigitDomains {
+export function digitDomains(mnist: MnistData, options: { relation?: DomainRelation; element?: DilationElement; seed?: number } = {}): DigitDomains {
   const relation = options.relation ?? "thick";
-  const radius = options.radius ?? 1;
+  const element = options.element ?? "cross";
   const { images, labels } = mnist.train;
   const n = images.shape[0];
   const order = createRng(`domains-${options.seed ?? 0}`).shuffle([...Array(n).keys()]);
@@ -68,13 +79,13 @@ export function digitDomains(mnist: MnistData, options: { relation?: DomainRelat
   });
   const first = take(order.slice(0, half));
   const second = take(order.slice(half, 2 * half));
-  const unpairedB = relate(second.x, relation, radius);
+  const unpairedB = relate(second.x, relation, element);
   second.x.dispose();
   return {
     relation,
-    paired: { a: images.clone() as tf.Tensor4D, b: relate(images, relation, radius), labels: labels.clone() },
+    paired: { a: images.clone() as tf.Tensor4D, b: relate(images, relation, element), labels: labels.clone() },
     unpaired: { a: first.x, b: unpairedB, labelsA: first.y, labelsB: second.y },
-    test: { a: mnist.test.images.clone() as tf.Tensor4D, b: relate(mnist.test.images, relation, radius), labels: mnist.test.labels.clone() },
+    test: { a: mnist.test.images.clone() as tf.Tensor4D, b: relate(mnist.test.images, relation, element), labels: mnist.test.labels.clone() },
   };
 }
 

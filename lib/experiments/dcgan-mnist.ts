@@ -44,8 +44,11 @@ export function dcganMinibatchDiscriminator(config: { baseChannels?: number; num
   return tf.model({ inputs: base.inputs, outputs: logit, name: "discriminator" });
 }
 
-/** The trainer of the DCGAN (or its minibatch-discrimination variant), as the recipe and the lessons build it. */
-export function dcganMnistTrainer(options: { minibatch?: boolean } = {}): GanTrainer {
+/**
+ * The trainer of the DCGAN (or its minibatch-discrimination variant), as the recipes and the
+ * lessons build it; `lrG`, `lrD` and `nCritic` can be overridden (lesson 05's failure demos).
+ */
+export function dcganMnistTrainer(options: { minibatch?: boolean; lrG?: number; lrD?: number; nCritic?: number } = {}): GanTrainer {
   const c = DCGAN_MNIST;
   return new GanTrainer({
     generator: dcganGenerator({ latentDim: c.latentDim, baseChannels: c.baseChannels }),
@@ -53,8 +56,9 @@ export function dcganMnistTrainer(options: { minibatch?: boolean } = {}): GanTra
     loss: nonSaturatingLoss,
     latentDim: c.latentDim,
     batchSize: c.batchSize,
-    lrG: c.lrG,
-    lrD: c.lrD,
+    lrG: options.lrG ?? c.lrG,
+    lrD: options.lrD ?? c.lrD,
+    nCritic: options.nCritic ?? 1,
     beta1: c.beta1,
   });
 }

@@ -31,7 +31,7 @@ export function acganDiscriminator(config: AcganDiscriminatorConfig = {}): tf.La
   const nClasses = config.nClasses ?? 10;
   const x = tf.input({ shape: imageShape, name: "x" }); // [batch, h, w, c]
   const phi = discriminatorBody(x, {
-    base: config.baseChannels ?? 32, imageShape, leakyAlpha: config.leakyAlpha ?? 0.2, arch: config.arch ?? "conv", mlpHidden: config.mlpHidden ?? [256, 512],
+    base: config.baseChannels ?? 32, imageShape, leakyAlpha: config.leakyAlpha ?? 0.2, arch: config.arch ?? "conv", mlpHidden: config.mlpHidden ?? [256, 512], denseUnits: config.denseUnits ?? 0,
   });
   const init = tf.initializers.randomNormal({ mean: 0, stddev: 0.02 });
   const source = tf.layers.dense({ units: 1, kernelInitializer: init, name: "d_source" }).apply(phi) as tf.SymbolicTensor; // [batch, 1]

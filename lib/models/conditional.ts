@@ -18,9 +18,12 @@
  *                            Projection Discriminator").
  *
  * Networks: a small DCGAN (Radford et al. 2015) at 28×28:
- *   G: [z, y] → Dense(7·7·2b) → BN → ReLU → ConvT(b, k4, s2) → BN → ReLU → ConvT(1, k4, s2) → tanh
- *   D: x (+ label plane) → Conv(b, k4, s2) → LReLU → Conv(2b, k4, s2) → LReLU → flatten → logit
- * with b = baseChannels (default 32; the course's checkpoints use 16, enough for MNIST in minutes).
+ *   G: [z, y] (→ Dense(u) → BN → ReLU) → Dense(7·7·2b) → BN → ReLU → ConvT(b, k4, s2) → BN → ReLU
+ *        → ConvT(1, k4, s2) → tanh
+ *   D: x (+ label plane) → Conv(b, k4, s2) → LReLU → Conv(2b, k4, s2) → LReLU → flatten
+ *        (→ Dense(u) → LReLU) → logit
+ * with the optional dense layers of width u = denseUnits (InfoGAN's MNIST networks have them).
+ * with b = baseChannels (default 32).
  * `arch: "mlp"` swaps both for dense networks on flattened images (Mirza & Osindero's setting; the
  * label is then simply concatenated to the flattened image). The same image body serves ACGAN's
  * and InfoGAN's discriminators (acgan.ts, infogan.ts), which differ only in their heads.
@@ -48,6 +51,11 @@ export interface ConditionalGanConfig {
   arch?: "conv" | "mlp"; // "conv"
   /** Hidden widths of the MLP networks (G uses them in this order, D reversed). */
   mlpHidden?: number[]; // [256, 512]
+  /**
+   * conv only: a dense hidden layer of this width between z and the 7×7 projection in G, and after
+   * the flattened conv features in D (InfoGAN's MNIST networks have one of 1024); 0 for none.
+   */
+  denseUnits?: number; // 0
 }
 
 export interface ConditionalDiscriminatorConfig extends ConditionalGanConfig {
@@ -72,6 +80,7 @@ function resolve(config: ConditionalGanConfig) {
     leakyAlpha: config.leakyAlpha ?? 0.2,
     arch: config.arch ?? "conv",
     mlpHidden: config.mlpHidden ?? [256, 512],
+    denseUnits: config.denseUnits ?? 0,
   };
 }
 
@@ -81,6 +90,7 @@ export interface TrunkConfig {
   leakyAlpha: number;
   arch: "conv" | "mlp";
   mlpHidden: number[];
+  denseUnits?: number;
 }
 
 const init = () => tf.initializers.randomNormal({ mean: 0, stddev: 0.02 }); // DCGAN's N(0, 0.02)
@@ -121,7 +131,13 @@ export function generatorTrunk(h: tf.SymbolicTensor, config: TrunkConfig): tf.Sy
     v = tf.layers.dense({ units: height * width * channels, activation: "tanh", kernelInitializer: init(), name: "g_out" }).apply(v) as tf.SymbolicTensor;
     return tf.layers.reshape({ targetShape: [height, width, channels] }).apply(v) as tf.SymbolicTensor; // [batch, h, w, c]
   }
-  let x = tf.layers.dense({ units: (height / 4) * (width / 4) * 2 * b, useBias: false, kernelInitializer: init(), name: "g_dense" }).apply(h) as tf.SymbolicTensor;
+  let x = h;
+  if (config.denseUnits) {
+    x = tf.layers.dense({ units: config.denseUnits, useBias: false, kernelInitializer: init(), name: "g_hidden" }).apply(x) as tf.SymbolicTensor; // [batch, denseUnits]
+    x = bn("g_bn_hidden").apply(x) as tf.SymbolicTensor;
+    x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+  }
+  x = tf.layers.dense({ units: (height / 4) * (width / 4) * 2 * b, useBias: false, kernelInitializer: init(), name: "g_dense" }).apply(x) as tf.SymbolicTensor;
   x = bn("g_bn0").apply(x) as tf.SymbolicTensor;
   x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
   x = tf.layers.reshape({ targetShape: [height / 4, width / 4, 2 * b] }).apply(x) as tf.SymbolicTensor; // [batch, h/4, w/4, 2b]
@@ -132,7 +148,8 @@ export function generatorTrunk(h: tf.SymbolicTensor, config: TrunkConfig): tf.Sy
 }
 
 /**
- * The discriminator's image body: images [batch, h, w, c] → features [batch, h/4 · w/4 · 2b].
+ * The discriminator's image body: images [batch, h, w, c] → features [batch, h/4 · w/4 · 2b]
+ * (or [batch, denseUnits] with the dense hidden layer).
  * Shared by the cGAN, ACGAN and InfoGAN discriminators, which differ only in their heads.
  */
 export function discriminatorBody(x: tf.SymbolicTensor, config: TrunkConfig, extra?: tf.SymbolicTensor): tf.SymbolicTensor {
@@ -152,7 +169,10 @@ export function discriminatorBody(x: tf.SymbolicTensor, config: TrunkConfig, ext
   h = tf.layers.leakyReLU({ alpha: config.leakyAlpha }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.conv2d({ filters: 2 * b, kernelSize: 4, strides: 2, padding: "same", kernelInitializer: init(), name: "d_conv2" }).apply(h) as tf.SymbolicTensor; // [batch, h/4, w/4, 2b]
   h = tf.layers.leakyReLU({ alpha: config.leakyAlpha }).apply(h) as tf.SymbolicTensor;
-  return tf.layers.flatten().apply(h) as tf.SymbolicTensor; // [batch, h/4 · w/4 · 2b]
+  h = tf.layers.flatten().apply(h) as tf.SymbolicTensor; // [batch, h/4 · w/4 · 2b]
+  if (!config.denseUnits) return h;
+  h = tf.layers.dense({ units: config.denseUnits, kernelInitializer: init(), name: "d_hidden" }).apply(h) as tf.SymbolicTensor;
+  return tf.layers.leakyReLU({ alpha: config.leakyAlpha }).apply(h) as tf.SymbolicTensor; // [batch, denseUnits]
 }
 
 /** G(z | y): inputs [z [batch, latentDim], y] → images [batch, h, w, c] in [-1, 1]. */
@@ -188,7 +208,7 @@ export function conditionalDiscriminator(config: ConditionalDiscriminatorConfig 
   } else if (combine === "projection") {
     // logit = ψ(φ(x)) + ⟨V_y, φ(x)⟩
     const phi = discriminatorBody(x, c); // [batch, F]
-    const featureDim = c.arch === "mlp" ? c.mlpHidden[0] : (height / 4) * (width / 4) * 2 * c.base;
+    const featureDim = c.arch === "mlp" ? c.mlpHidden[0] : c.denseUnits || (height / 4) * (width / 4) * 2 * c.base;
     const psi = tf.layers.dense({ units: 1, kernelInitializer: init(), name: "d_logit" }).apply(phi) as tf.SymbolicTensor; // [batch, 1]
     const v = labelVector(y, c.labelInput, c.nClasses, featureDim, "d_label_projection"); // [batch, F]
     const proj = tf.layers.dot({ axes: 1, name: "d_projection" }).apply([v, phi]) as tf.SymbolicTensor; // [batch, 1]

@@ -50,7 +50,7 @@ export function resolveCodes(codes: InfoGanCodes = {}): Required<InfoGanCodes> &
 }
 
 function trunkConfig(config: InfoGanConfig) {
-  return { base: config.baseChannels ?? 32, imageShape: config.imageShape ?? ([28, 28, 1] as [number, number, number]), leakyAlpha: config.leakyAlpha ?? 0.2, arch: config.arch ?? "conv", mlpHidden: config.mlpHidden ?? [256, 512] };
+  return { base: config.baseChannels ?? 32, imageShape: config.imageShape ?? ([28, 28, 1] as [number, number, number]), leakyAlpha: config.leakyAlpha ?? 0.2, arch: config.arch ?? "conv", mlpHidden: config.mlpHidden ?? [256, 512], denseUnits: config.denseUnits ?? 0 };
 }
 
 /** G: z = [noise | c₁ | c_cont] [batch, latentDim] → images [batch, h, w, c] in [-1, 1]. */

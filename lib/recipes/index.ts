@@ -17,7 +17,17 @@ export const RECIPES: RecipeCatalog = {
   "mode-collapse-grid": () => require("./mode-collapse").recipes["mode-collapse-grid"],
   "dcgan-mnist": () => require("./dcgan-mnist").recipes["dcgan-mnist"],
   "dcgan-mnist-mbd": () => require("./dcgan-mnist").recipes["dcgan-mnist-mbd"],
+  "cgan-mnist": () => require("./cgan-mnist").recipe,
+  "acgan-mnist": () => require("./acgan-mnist").recipe,
+  "infogan-mnist": () => require("./infogan-mnist").recipe,
+  "pix2pix-digits": () => require("./pix2pix-digits").recipes["pix2pix-digits"],
+  "l1-digits": () => require("./pix2pix-digits").recipes["l1-digits"],
+  "cyclegan-digits": () => require("./cyclegan-digits").recipes["cyclegan-digits"],
+  "cyclegan-digits-nocycle": () => require("./cyclegan-digits").recipes["cyclegan-digits-nocycle"],
 };
+
+export * from "./conditional-evaluation";
+export * from "./translation-evaluation";
 
 export function getRecipe(name: string): TrainingRecipe {
   const load = RECIPES[name];

@@ -11,7 +11,7 @@
  *   dcgan-mnist-small           the course's DCGAN (lib/models/dcgan.ts) of the same width and
  *                               latent size: batch norm, non-saturating loss, Adam 2e-4, β1 = 0.5
  *
- * Width b = 16, latent 32, attention keys of C/4 channels, 1,000 steps of 64 images: small enough
+ * Width b = 16, latent 32, attention keys of C/4 channels, 2,000 steps of 64 images: small enough
  * to train on a shared CPU (the attention makes a SAGAN step about twice a DCGAN step), with
  * checkpoints of ~0.3 MB.
  */
@@ -27,7 +27,7 @@ import { GanTrainer, GanTrainerConfig } from "../train/trainer";
 import { evaluateImages, sampleGenerator } from "./mnist-evaluation";
 
 /** Shared by every run of the comparison. */
-export const SAGAN_BUDGET = { steps: 1000, batchSize: 64, latentDim: 32, baseChannels: 16, attentionReduction: 4, seed: 10 };
+export const SAGAN_BUDGET = { steps: 2000, batchSize: 64, latentDim: 32, baseChannels: 16, attentionReduction: 4, seed: 10 };
 
 export interface SaganVariant {
   name: string;

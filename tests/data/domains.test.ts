@@ -16,31 +16,33 @@ function dots(pixels: [number, number][]): tf.Tensor4D {
 }
 
 describe("thicken and outline", () => {
-  it("dilates one ink pixel into a 3x3 square (radius 1) or 5x5 (radius 2)", () => {
-    const x = dots([[3, 3]]);
-    const t1 = Array.from(thicken(x).dataSync());
-    const t2 = Array.from(thicken(x, 2).dataSync());
+  it("dilates one ink pixel into a plus sign (cross) or a 3x3 square; the image border stays paper", () => {
+    const x = dots([[3, 3], [0, 6]]);
+    const cross = Array.from(thicken(x).dataSync());
+    const square = Array.from(thicken(x, "square").dataSync());
     for (let y = 0; y < 7; y++) {
       for (let c = 0; c < 7; c++) {
-        expect(t1[y * 7 + c]).toBe(Math.abs(y - 3) <= 1 && Math.abs(c - 3) <= 1 ? 1 : -1);
-        expect(t2[y * 7 + c]).toBe(Math.abs(y - 3) <= 2 && Math.abs(c - 3) <= 2 ? 1 : -1);
+        const near = (py: number, px: number, sq: boolean) => (sq ? Math.max(Math.abs(y - py), Math.abs(c - px)) <= 1 : Math.abs(y - py) + Math.abs(c - px) <= 1);
+        expect(cross[y * 7 + c]).toBe(near(3, 3, false) || near(0, 6, false) ? 1 : -1);
+        expect(square[y * 7 + c]).toBe(near(3, 3, true) || near(0, 6, true) ? 1 : -1);
       }
     }
+    expect(() => thicken(x, "disk" as never)).toThrow(/element/);
   });
 
   it("keeps the ink and only adds ink (never removes a stroke)", () => {
     const x = tf.randomUniform([4, 7, 7, 1], -1, 1, "float32", 3) as tf.Tensor4D;
-    const t = thicken(x);
-    expect(tf.all(tf.greaterEqual(t, x)).dataSync()[0]).toBe(1);
+    expect(tf.all(tf.greaterEqual(thicken(x), x)).dataSync()[0]).toBe(1);
+    expect(tf.all(tf.greaterEqual(thicken(x, "square"), thicken(x))).dataSync()[0]).toBe(1);
   });
 
   it("the outline is the ring the dilation adds", () => {
     const o = Array.from(outline(dots([[3, 3]])).dataSync());
     const ink = o.map((v, i) => (v > 0 ? i : -1)).filter((i) => i >= 0);
-    expect(ink.length).toBe(8); // the 3x3 square minus its centre
+    expect(ink.length).toBe(4); // the plus sign minus its centre
     expect(o[3 * 7 + 3]).toBe(-1);
+    expect(Array.from(outline(dots([[3, 3]]), "square").dataSync()).filter((v) => v > 0).length).toBe(8);
     expect(() => relate(dots([]), "bogus" as never)).toThrow(/unknown relation/);
-    expect(() => thicken(dots([]), 0)).toThrow(/radius/);
   });
 });
 

@@ -35,6 +35,7 @@ describe("conditional generator and discriminator", () => {
   const variants = [
     { arch: "conv", labelInput: "onehot", combine: "concat" },
     { arch: "conv", labelInput: "embedding", combine: "projection" },
+    { arch: "conv", labelInput: "onehot", combine: "projection", denseUnits: 8 },
     { arch: "mlp", labelInput: "onehot", combine: "projection" },
     { arch: "mlp", labelInput: "embedding", combine: "concat" },
   ] as const;
@@ -58,6 +59,15 @@ describe("conditional generator and discriminator", () => {
       expect(tf.max(tf.abs(tf.sub(d0, d1))).dataSync()[0]).toBeGreaterThan(0);
     });
   }
+
+  it("the optional dense layers sit between z and the 7×7 projection in G, and after the conv features in D", () => {
+    const G = conditionalGenerator({ ...small, denseUnits: 8 });
+    const D = conditionalDiscriminator({ ...small, denseUnits: 8, combine: "projection" });
+    expect(G.getLayer("g_hidden").outputShape).toEqual([null, 8]);
+    expect(D.getLayer("d_hidden").outputShape).toEqual([null, 8]);
+    expect(D.getLayer("d_label_projection").outputShape).toEqual([null, 8]); // one vector per class in the 8-d feature space
+    expect(() => conditionalGenerator(small).getLayer("g_hidden")).toThrow();
+  });
 
   it("rejects bad configurations", () => {
     expect(() => conditionalGenerator({ imageShape: [10, 10, 1] })).toThrow(/divisible by 4/);

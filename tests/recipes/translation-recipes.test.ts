@@ -1,0 +1,40 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import * as tf from "@tensorflow/tfjs";
+import { recipes as pix2pixRecipes } from "../../lib/recipes/pix2pix-digits";
+import { CYCLEGAN_DIGITS_CONFIG, cycleGanDigitsModels, recipes as cycleRecipes } from "../../lib/recipes/cyclegan-digits";
+import { recipeNames } from "../../lib/recipes";
+import { seedGlobalRandom } from "../../lib/random";
+import { useWasm } from "../backend/helpers";
+
+// wasm with the course's kernels: the engine the recipes train on (conv steps on cpu take minutes)
+beforeAll(useWasm);
+
+describe("lesson 09 recipes", () => {
+  const all = { ...pix2pixRecipes, ...cycleRecipes };
+  for (const [name, r] of Object.entries(all)) {
+    it(`${name}: in the catalog; builds; a step trains without leaking`, async () => {
+      expect(recipeNames()).toContain(name);
+      expect(r.name).toBe(name);
+      seedGlobalRandom(r.seed);
+      const run = await r.create();
+      run.step();
+      const before = tf.memory().numTensors;
+      const m = run.step();
+      expect(tf.memory().numTensors).toBe(before);
+      for (const v of Object.values(m)) expect(Number.isFinite(v)).toBe(true);
+      if (name === "pix2pix-digits") expect(m.l1G).toBeGreaterThan(0);
+      if (name === "l1-digits") expect(Object.keys(run.models)).toEqual(["generator"]);
+      if (name === "cyclegan-digits") expect(m.cycleG).toBeGreaterThan(0);
+      if (name === "cyclegan-digits-nocycle") expect(m.cycleG).toBeUndefined();
+      run.dispose?.();
+    });
+  }
+
+  it("CycleGAN's translators have no skip connections and the two runs differ only in λ", () => {
+    const m = cycleGanDigitsModels();
+    expect(m.generatorAB.layers.some((l) => l.getClassName() === "Concatenate")).toBe(false);
+    expect(m.generatorAB.name).not.toBe(m.generatorBA.name);
+    expect(CYCLEGAN_DIGITS_CONFIG.lambdaCycle).toBe(10);
+    expect(cycleRecipes["cyclegan-digits"].steps).toBe(cycleRecipes["cyclegan-digits-nocycle"].steps);
+  });
+});
