@@ -1,35 +1,35 @@
 /**
- * The graded exercises of lessons 01–03, checked without a kernel: for every exercise cell, the
- * instructor's solution must pass the visible checks and every hidden test, and the student stub
- * (the BEGIN/END SOLUTION region replaced by `throw new Error("Exercise <id>: not implemented
- * yet")`) must fail the visible checks and every hidden test. Cells are transpiled with TypeScript
- * and evaluated with the notebook's lib namespaces in scope (exercise and check cells use nothing
- * else), and the hidden tests' points must add up to the cell's points.
+ * The graded exercises of every lesson, checked without a kernel: for every exercise cell of every
+ * notebook in notebooks/, the instructor's solution must pass the visible checks and every hidden
+ * test, and the student stub (the BEGIN/END SOLUTION region replaced by `throw new Error("Exercise
+ * <id>: not implemented yet")`) must fail the visible checks and every hidden test. Cells are
+ * transpiled with TypeScript and evaluated with lib's exports in scope (exercise and check cells
+ * use nothing else), and the hidden tests' points must add up to the cell's points. The grader
+ * (scripts/grader) does the same in isolates with a real kernel; this test catches a wrong hidden
+ * test or solution in seconds.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import * as theory from "../../lib/theory";
-import * as games from "../../lib/games";
-import * as losses from "../../lib/losses";
-import * as data from "../../lib/data";
-import { check } from "../../lib/exercises";
-import { createRng } from "../../lib/random";
+import * as libExports from "../../lib";
 import type { HiddenTestContext, HiddenTests } from "../../lib/exercises/hidden";
-import hidden01 from "./01-value-function.hidden";
-import hidden02 from "./02-vanishing-gradients.hidden";
-import hidden03 from "./03-xy-game.hidden";
 
-/** The parts of lib these lessons' exercise, check and hidden-test code use (the grader passes all of lib). */
-const lib = { theory, games, losses, data, check, createRng } as unknown as HiddenTestContext["lib"];
+const lib = libExports as unknown as HiddenTestContext["lib"];
+/** lib's named exports, as a notebook's `import { ... } from "gan-course"` sees them. */
+const LIB_SCOPE = Object.fromEntries(Object.entries(libExports).filter(([name]) => name !== "default"));
+/** A cell's own imports (e.g. `import { Matrix } from "ml-matrix"`) resolve from the repository, as in the kernel. */
+const requireFromRepo = createRequire(path.join(__dirname, "../../package.json"));
+const NOTEBOOKS = path.join(__dirname, "../../notebooks");
 
-const LESSONS: [string, HiddenTests][] = [
-  ["01-value-function", hidden01],
-  ["02-vanishing-gradients", hidden02],
-  ["03-xy-game", hidden03],
-];
+/** Every committed lesson with a hidden-tests file: [stem, its hidden tests]. */
+const LESSONS: [string, HiddenTests][] = [];
+for (const stem of readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).map((f) => f.replace(/\.ipynb$/, "")).sort()) {
+  const hiddenFile = path.join(__dirname, `${stem}.hidden.ts`);
+  if (existsSync(hiddenFile)) LESSONS.push([stem, ((await import(hiddenFile)) as { default: HiddenTests }).default]);
+}
 
 interface Cell {
   cell_type: string;
@@ -45,7 +45,7 @@ interface Exercise {
 }
 
 function exercisesOf(stem: string): Exercise[] {
-  const nb = JSON.parse(readFileSync(path.join(__dirname, "../../notebooks", `${stem}.ipynb`), "utf8")) as { cells: Cell[] };
+  const nb = JSON.parse(readFileSync(path.join(NOTEBOOKS, `${stem}.ipynb`), "utf8")) as { cells: Cell[] };
   const src = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
   const out: Exercise[] = [];
   nb.cells.forEach((cell, i) => {
@@ -71,13 +71,23 @@ function topLevelFunctions(code: string): string[] {
   return sf.statements.filter(ts.isFunctionDeclaration).map((f) => f.name!.text);
 }
 
-const js = (code: string) => ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None } }).outputText;
+const js = (code: string) => ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } }).outputText;
 
 /** Evaluate cells with tf and lib's exports in scope; returns the exercise's top-level functions. */
 function evaluate(cells: string[], names: string[]): Record<string, unknown> {
-  const scope: Record<string, unknown> = { ...lib, tf };
+  const scope: Record<string, unknown> = { ...LIB_SCOPE, tf, require: requireFromRepo, exports: {} };
   const body = `${cells.map(js).join("\n")}\nreturn { ${names.join(", ")} };`;
   return new Function(...Object.keys(scope), body)(...Object.values(scope)) as Record<string, unknown>;
+}
+
+/** Run `f`; undefined if it needs variables of earlier notebook cells (a ReferenceError). */
+function withoutNotebookState<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof ReferenceError) return undefined;
+    throw err;
+  }
 }
 
 async function runHidden(cases: HiddenTests[string], exports: Record<string, unknown>): Promise<boolean[]> {
@@ -95,6 +105,10 @@ async function runHidden(cases: HiddenTests[string], exports: Record<string, unk
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
+});
+
+it("finds the lessons with exercises", () => {
+  expect(LESSONS.map(([stem]) => stem)).toContain("01-value-function");
 });
 
 for (const [stem, hidden] of LESSONS) {
@@ -115,7 +129,9 @@ for (const [stem, hidden] of LESSONS) {
       it(`${e.id}: the solution passes the visible and hidden checks`, async () => {
         const names = topLevelFunctions(e.code);
         expect(names.length).toBeGreaterThan(0);
-        const exports = evaluate([e.code, e.checks], names); // throws if a visible check fails
+        // throws if a visible check fails; checks that read earlier cells' variables (a ReferenceError
+        // here) are left to the notebook run, and only the exercise cell is evaluated
+        const exports = withoutNotebookState(() => evaluate([e.code, e.checks], names)) ?? evaluate([e.code], names);
         expect(await runHidden(hidden[e.id], exports)).toEqual(hidden[e.id].map(() => true));
       });
 
@@ -124,7 +140,7 @@ for (const [stem, hidden] of LESSONS) {
         expect(student).toContain(`throw new Error("Exercise ${e.id}: not implemented yet");`);
         expect(student).not.toContain("BEGIN SOLUTION");
         const names = topLevelFunctions(student);
-        expect(() => evaluate([student, e.checks], names)).toThrow(/not implemented yet/);
+        expect(() => evaluate([student, e.checks], names)).toThrow(/not implemented yet| is not defined/);
         const exports = evaluate([student], names);
         expect(await runHidden(hidden[e.id], exports)).toEqual(hidden[e.id].map(() => false));
       });
