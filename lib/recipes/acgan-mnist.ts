@@ -17,6 +17,7 @@ import { ConditionalGanConfig, conditionalGenerator } from "../models/conditiona
 import { createRng } from "../random";
 import { GanTrainer } from "../train/trainer";
 import { conditionalSampler, evaluateConditionalGenerator } from "./conditional-evaluation";
+import { ganTrainerRun } from "./gan-run";
 
 export const ACGAN_MNIST_CONFIG: ConditionalGanConfig = { latentDim: 64, nClasses: 10, baseChannels: 32, denseUnits: 256, labelInput: "onehot" };
 
@@ -48,16 +49,12 @@ export const recipe: TrainingRecipe = {
       regularizers: [acganClassRegularizer({ weight: 1 })],
     });
     const sample = batchSampler(mnist.train.images, mnist.train.labels, createRng(92));
-    return {
-      models: { generator: trainer.generator, discriminator: trainer.discriminator },
-      optimizers: { generator: trainer.optimizerG, discriminator: trainer.optimizerD },
+    return ganTrainerRun(trainer, sample as (n: number) => { x: tf.Tensor; labels: tf.Tensor1D }, {
       batchSize,
-      step: () => trainer.step(sample as (n: number) => { x: tf.Tensor; labels: tf.Tensor1D }),
       evaluate: async () => ({
         ...(await evaluateConditionalGenerator(conditionalSampler(trainer.generator), mnist.test.images)),
         classHeadAccuracy: classHeadAccuracy(trainer.discriminator, mnist.test.images, mnist.test.labels),
       }),
-      dispose: () => trainer.dispose(),
-    };
+    });
   },
 };

@@ -16,6 +16,7 @@ import { ConditionalDiscriminatorConfig, conditionalDiscriminator, conditionalGe
 import { createRng } from "../random";
 import { GanTrainer } from "../train/trainer";
 import { conditionalSampler, evaluateConditionalGenerator } from "./conditional-evaluation";
+import { ganTrainerRun } from "./gan-run";
 
 export const CGAN_MNIST_CONFIG: ConditionalDiscriminatorConfig = { latentDim: 64, nClasses: 10, baseChannels: 32, denseUnits: 256, labelInput: "onehot", combine: "projection" };
 
@@ -37,13 +38,9 @@ export const recipe: TrainingRecipe = {
       conditioning: labelConditioning({ nClasses: 10, labelInput: "onehot", rng: createRng(81) }),
     });
     const sample = batchSampler(mnist.train.images, mnist.train.labels, createRng(82));
-    return {
-      models: { generator: trainer.generator, discriminator: trainer.discriminator },
-      optimizers: { generator: trainer.optimizerG, discriminator: trainer.optimizerD },
+    return ganTrainerRun(trainer, sample as (n: number) => { x: tf.Tensor; labels: tf.Tensor1D }, {
       batchSize,
-      step: () => trainer.step(sample as (n: number) => { x: tf.Tensor; labels: tf.Tensor1D }),
       evaluate: async () => ({ ...(await evaluateConditionalGenerator(conditionalSampler(trainer.generator), mnist.test.images)) }),
-      dispose: () => trainer.dispose(),
-    };
+    });
   },
 };

@@ -26,6 +26,7 @@ import { patchGan } from "../models/patchgan";
 import { createRng } from "../random";
 import { GanTrainer } from "../train/trainer";
 import { evaluateTranslation } from "./translation-evaluation";
+import { ganTrainerRun } from "./gan-run";
 
 export const CYCLEGAN_DIGITS_CONFIG = { generator: { baseChannels: 16, depth: 2, skips: false }, discriminator: { baseChannels: 16 }, lambdaCycle: 10, batchSize: 16 };
 
@@ -60,11 +61,9 @@ function cycleRecipe(withCycle: boolean): TrainingRecipe {
         ...cycleGanTrainerParts({ lambdaCycle: withCycle ? c.lambdaCycle : 0 }),
       });
       const sample = cycleGanBatches(unpairedSampler(domains.unpaired.a, domains.unpaired.b, createRng(withCycle ? 141 : 151)));
-      return {
-        models: { generatorAB: m.generatorAB, generatorBA: m.generatorBA, discriminatorA: m.discriminatorA, discriminatorB: m.discriminatorB },
-        optimizers: { generator: trainer.optimizerG, discriminator: trainer.optimizerD },
+      return ganTrainerRun(trainer, sample as (n: number) => { x: tf.Tensor; a: tf.Tensor; b: tf.Tensor }, {
         batchSize: c.batchSize,
-        step: () => trainer.step(sample as (n: number) => { x: tf.Tensor; a: tf.Tensor; b: tf.Tensor }),
+        models: { generatorAB: m.generatorAB, generatorBA: m.generatorBA, discriminatorA: m.discriminatorA, discriminatorB: m.discriminatorB },
         async evaluate() {
           const t = domains.test;
           return {
@@ -72,8 +71,7 @@ function cycleRecipe(withCycle: boolean): TrainingRecipe {
             bToA: await evaluateTranslation(m.generatorBA, t.b, t.a, t.labels, { inverse: m.generatorAB }),
           };
         },
-        dispose: () => trainer.dispose(),
-      };
+      });
     },
   };
 }

@@ -19,6 +19,7 @@ import { loadMnist } from "../data/mnist";
 import { DCGAN_MNIST, dcganMnistTrainer } from "../experiments/dcgan-mnist";
 import { createRng } from "../random";
 import { evaluateImages, sampleGenerator } from "./mnist-evaluation";
+import { ganTrainerRun } from "./gan-run";
 
 function recipeOf(name: string, minibatch: boolean): TrainingRecipe {
   return {
@@ -33,11 +34,8 @@ function recipeOf(name: string, minibatch: boolean): TrainingRecipe {
       const mnist = loadMnist();
       const trainer = dcganMnistTrainer({ minibatch });
       const sample = batchSampler(mnist.train.images, undefined, createRng(DCGAN_MNIST.seed));
-      return {
-        models: { generator: trainer.generator, discriminator: trainer.discriminator },
-        optimizers: { generator: trainer.optimizerG, discriminator: trainer.optimizerD },
+      return ganTrainerRun(trainer, sample, {
         batchSize: DCGAN_MNIST.batchSize,
-        step: () => trainer.step(sample),
         async evaluate() {
           const n = mnist.test.images.shape[0];
           const samples = sampleGenerator(trainer.generator, n);
@@ -48,8 +46,7 @@ function recipeOf(name: string, minibatch: boolean): TrainingRecipe {
           realTrain.dispose();
           return { ...measured, fidRealVsReal: floor.fid, minibatchDiscrimination: minibatch };
         },
-        dispose: () => trainer.dispose(),
-      };
+      });
     },
   };
 }

@@ -19,6 +19,7 @@ import { InfoGanConfig, infoganDiscriminator, infoganGenerator, infoganLatentSam
 import { createRng } from "../random";
 import { GanTrainer } from "../train/trainer";
 import { evaluateInfogan } from "./conditional-evaluation";
+import { ganTrainerRun } from "./gan-run";
 
 export const INFOGAN_MNIST_CONFIG: InfoGanConfig = { noiseDim: 62, nCategories: 10, nContinuous: 2, baseChannels: 32, denseUnits: 256, qHidden: 128 };
 
@@ -43,13 +44,9 @@ export const recipe: TrainingRecipe = {
       regularizers: [infoganRegularizer({ ...INFOGAN_MNIST_CONFIG, weight: 1, continuousWeight: 1 })],
     });
     const sample = batchSampler(mnist.train.images, undefined, createRng(102)); // no labels: InfoGAN is unsupervised
-    return {
-      models: { generator: trainer.generator, discriminator: trainer.discriminator },
-      optimizers: { generator: trainer.optimizerG, discriminator: trainer.optimizerD },
+    return ganTrainerRun(trainer, sample as (n: number) => { x: tf.Tensor }, {
       batchSize,
-      step: () => trainer.step(sample as (n: number) => { x: tf.Tensor }),
       evaluate: async () => ({ ...(await evaluateInfogan(trainer.generator, trainer.discriminator, INFOGAN_MNIST_CONFIG, mnist.test)) }),
-      dispose: () => trainer.dispose(),
-    };
+    });
   },
 };

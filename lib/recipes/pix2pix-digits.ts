@@ -23,6 +23,7 @@ import { unet } from "../models/unet";
 import { createRng } from "../random";
 import { GanTrainer } from "../train/trainer";
 import { evaluateTranslation } from "./translation-evaluation";
+import { ganTrainerRun } from "./gan-run";
 
 export const PIX2PIX_DIGITS_CONFIG = { unet: { baseChannels: 16, depth: 2 }, patchGan: { baseChannels: 16, conditionChannels: 1 }, lambda: 100, batchSize: 32 };
 
@@ -63,14 +64,7 @@ function pix2pixRecipe(withGan: boolean): TrainingRecipe {
         batchSize: c.batchSize,
         ...pix2pixTrainerParts({ lambda: c.lambda }),
       });
-      return {
-        models: { generator, discriminator: trainer.discriminator },
-        optimizers: { generator: trainer.optimizerG, discriminator: trainer.optimizerD },
-        batchSize: c.batchSize,
-        step: () => trainer.step(sample),
-        evaluate,
-        dispose: () => trainer.dispose(),
-      };
+      return ganTrainerRun(trainer, sample, { batchSize: c.batchSize, evaluate, models: { generator, discriminator: trainer.discriminator } });
     },
   };
 }

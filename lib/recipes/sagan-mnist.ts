@@ -25,6 +25,7 @@ import { saganDiscriminator, saganGenerator, SaganConfig } from "../models/sagan
 import { createRng } from "../random";
 import { GanTrainer, GanTrainerConfig } from "../train/trainer";
 import { evaluateImages, sampleGenerator } from "./mnist-evaluation";
+import { ganTrainerRun } from "./gan-run";
 
 /** Shared by every run of the comparison. */
 export const SAGAN_BUDGET = { steps: 2000, batchSize: 64, latentDim: 32, baseChannels: 16, attentionReduction: 4, seed: 10 };
@@ -96,19 +97,15 @@ function recipeOf(variant: SaganVariant): TrainingRecipe {
       const mnist = loadMnist();
       const trainer = saganTrainer(variant);
       const sample = batchSampler(mnist.train.images, undefined, createRng(SAGAN_BUDGET.seed));
-      return {
-        models: { generator: trainer.generator, discriminator: trainer.discriminator },
-        optimizers: { generator: trainer.optimizerG, discriminator: trainer.optimizerD },
+      return ganTrainerRun(trainer, sample, {
         batchSize: SAGAN_BUDGET.batchSize,
-        step: () => trainer.step(sample),
         async evaluate() {
           const samples = sampleGenerator(trainer.generator, mnist.test.images.shape[0]);
           const measured = await evaluateImages(samples, mnist.test.images);
           samples.dispose();
           return { ...measured, variant: variant.name, lrG: variant.training.lrG, lrD: variant.training.lrD, loss: variant.training.loss!.name };
         },
-        dispose: () => trainer.dispose(),
-      };
+      });
     },
   };
 }
