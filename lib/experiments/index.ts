@@ -1,3 +1,3 @@
-/** Experiments behind the lessons' comparisons: seeded runs, tables over seeds, published numbers. */
+/** Experiments behind the lessons' comparisons: seeded runs and tables over seeds. */
 export * from "./mode-collapse";
 export * from "./dcgan-mnist";

@@ -185,6 +185,19 @@ describe("the membrane's encoding", () => {
     expect("nothing" in back).toBe(true);
   });
 
+  it("passes a symbolic input (tf.input) as its shape, rebuilt as the worker's own placeholder", () => {
+    const t = side("trusted");
+    const w = side("worker");
+    const back = w.decode(structuredClone(t.encode([tf.input({ shape: [5, 3, 8] })]))) as any[];
+    expect(back[0]).toBeInstanceOf(tf.SymbolicTensor);
+    expect(back[0].shape).toEqual([null, 5, 3, 8]);
+    expect(back[0].sourceLayer.getClassName()).toBe("InputLayer");
+    const y = tf.layers.dense({ units: 2 }).apply(tf.input({ shape: [4] }));
+    expect(() => t.encode(y)).toThrow(/only symbolic inputs/);
+    expect(() => t.decode({ $: "si", shape: [null, 2], dtype: "float32" })).toThrow(/unexpected symbolic input/);
+    expect(() => w.decode({ $: "si", shape: [null, -1], dtype: "float32" })).toThrow(/malformed symbolic input/);
+  });
+
   it("refuses cycles, and class instances from the trusted side; rejects malformed input", () => {
     const t = side("trusted");
     const cyclic: any = { a: 1 };

@@ -8,6 +8,9 @@
  * with the encoded result. Encoding:
  *   primitives as themselves; arrays, plain objects, Map, Set, Date, typed arrays by value;
  *   tensors (and variables) by value {shape, dtype, values} - rebuilt with the receiver's own tf;
+ *   symbolic inputs (`tf.input(...)` placeholders, for exercises that build layers) as their batch
+ *   shape and dtype - rebuilt as the worker's own `tf.input`, so what a student's block returns
+ *   is a worker-side SymbolicTensor the test walks through handles (`.sourceLayer`, `.inputs`);
  *   functions as callable handles; the worker's other objects (a tf.LayersModel a student returns,
  *   an optimizer) as handles the trusted side reaches only through property get/set/call requests
  *   answered with more encoded data.
@@ -182,6 +185,12 @@ export class Side {
       if (typeof (o as any).then === "function" && this.side === "trusted") {
         throw new TypeError("promises cannot be passed to the exercise");
       }
+      const SymbolicTensor = this.tf?.SymbolicTensor;
+      if (this.side === "trusted" && SymbolicTensor && o instanceof SymbolicTensor) {
+        const st = o as any;
+        if (st.sourceLayer?.getClassName?.() !== "InputLayer") throw new TypeError("only symbolic inputs (tf.input) can be passed to the student's code, not a layer's output");
+        return { $: "si", shape: st.shape, dtype: st.dtype };
+      }
       if (this.side === "trusted") {
         const cls = safeName((o as any).constructor) || "object";
         throw new TypeError(`a ${cls} cannot be passed to the student's code; hidden tests pass data, tensors and functions`);
@@ -229,6 +238,13 @@ export class Side {
         const okValues = dtype === "string" ? Array.isArray(values) && values.every((s: unknown) => typeof s === "string") : ArrayBuffer.isView(values);
         if (!okValues || (values as { length: number }).length !== size) throw new TypeError("malformed tensor values");
         return this.tf.tensor(values, shape, dtype);
+      }
+      case "si": {
+        if (this.side !== "worker") throw new TypeError("unexpected symbolic input");
+        const shape = x.shape;
+        if (!Array.isArray(shape) || shape.length < 1 || shape.length > 8 || !shape.every((d: unknown) => d === null || (Number.isInteger(d) && (d as number) > 0 && (d as number) <= 1 << 16))) throw new TypeError("malformed symbolic input shape");
+        if (x.dtype !== "float32" && x.dtype !== "int32") throw new TypeError("malformed symbolic input dtype");
+        return this.tf.input({ batchShape: shape, dtype: x.dtype });
       }
       case "ta":
         if (!ArrayBuffer.isView(x.v)) throw new TypeError("malformed typed array");
