@@ -12,11 +12,12 @@
  * executed copies (see SITE HOOK below); --no-site skips that.
  */
 import * as os from "os";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { existsSync, promises as fs } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { DEFAULT_OUT_DIR, formatFailure, killAllKernels, REPO_ROOT, RunResult, runNotebooks } from "./runner";
+import { positiveInt, positiveNumber, runIfMain } from "./cli";
 
 export interface CourseOptions {
   /** Notebook paths or single-directory globs ("notebooks/0*.ipynb"); default notebooks/*.ipynb. */
@@ -169,17 +170,7 @@ export async function runCourse(opts: CourseOptions = {}): Promise<number> {
   return 0;
 }
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
 
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
-  return n;
-}
 
 export async function main(argv = process.argv): Promise<number> {
   const program = new Command()
@@ -210,20 +201,4 @@ export async function main(argv = process.argv): Promise<number> {
   });
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.once(sig, () => {
-      killAllKernels();
-      process.exit(130);
-    });
-  }
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e);
-      killAllKernels();
-      process.exit(2);
-    },
-  );
-}
+runIfMain(import.meta.url, "course", () => main(), { cleanup: killAllKernels, errorCode: 2 });

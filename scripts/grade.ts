@@ -14,10 +14,9 @@
  * Exit code: 0 when every submission was graded (whatever the scores), 1 if any had an internal
  * error, 2 for bad arguments. With --gradescope always 0 once results.json is written.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { promises as fs, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { killAllKernels } from "./runner";
 import { killAllVerdictProcesses } from "./grader/verdicts";
 import { collectSubmissions, gradeBatch } from "./grader/batch";
@@ -25,18 +24,9 @@ import { GradingContext } from "./grader/context";
 import { DEFAULTS, GradeOptions, GradeResult, gradeSubmission } from "./grader/grade";
 import { summaryText, Visibility, writeResult } from "./grader/results";
 import { identifyLesson, parseSubmission } from "./grader/submission";
+import { positiveInt, positiveNumber, runIfMain } from "./cli";
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
 
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
-  return n;
-}
 
 const VISIBILITIES = ["visible", "hidden", "after_due_date", "after_published"];
 
@@ -192,20 +182,9 @@ export async function main(argv = process.argv): Promise<number> {
   return results.some((r) => r.status === "internal-error") ? 1 : 0;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.once(sig, () => {
-      killAllKernels();
-      killAllVerdictProcesses();
-      process.exit(130);
-    });
-  }
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(`grade: internal error: ${(e as Error).stack ?? e}`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, "grade: internal error", () => main(), {
+  cleanup: () => {
+    killAllKernels();
+    killAllVerdictProcesses();
+  },
+});

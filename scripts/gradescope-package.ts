@@ -12,21 +12,16 @@
  * release (release/manifest.json and the released notebook used to warm up). The zip is private to
  * the instructor's Gradescope account: it contains the solutions and the hidden tests.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { promises as fs, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { REPO_ROOT } from "./grader/context";
 import { buildRelease, ReleaseError } from "./grader/release";
 import { buildZip, ZipEntry } from "./grader/zip";
+import { positiveInt, runIfMain } from "./cli";
 
 const TEMPLATES = path.join(REPO_ROOT, "scripts", "grader", "gradescope");
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
 
 /** Files under `dir` (relative to the repo), skipping build products and dependencies. */
 function walk(rel: string, skip: (relPath: string) => boolean = () => false): string[] {
@@ -71,6 +66,7 @@ export async function packageLessons(opts: PackageOptions): Promise<{ lesson: st
     "tsconfig.json",
     ...walk("lib", (p) => p === "lib/dist" || p.endsWith(".tsbuildinfo")),
     "scripts/grade.ts",
+    "scripts/cli.ts",
     ...walk("scripts/grader"),
     ...walk("scripts/runner"),
     ...walk("notebooks", (p) => !p.endsWith(".ipynb") && p !== "notebooks"),
@@ -128,13 +124,4 @@ export async function main(argv = process.argv): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, "gradescope-package", () => main());

@@ -9,21 +9,16 @@
  * missing, hidden tests whose points do not add up, …); exit code 1 then, or when --check fails.
  * See scripts/grader/release.ts for what a released notebook contains.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { killAllKernels } from "./runner";
 import { GradingContext, REPO_ROOT } from "./grader/context";
 import { DEFAULTS } from "./grader/grade";
 import { buildRelease, ReleaseError } from "./grader/release";
 import { checkRelease } from "./grader/release-check";
 import { killAllVerdictProcesses } from "./grader/verdicts";
+import { positiveNumber, runIfMain } from "./cli";
 
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
-  return n;
-}
 
 export async function main(argv = process.argv): Promise<number> {
   const program = new Command()
@@ -87,20 +82,9 @@ export async function main(argv = process.argv): Promise<number> {
   return failed ? 1 : 0;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.once(sig, () => {
-      killAllKernels();
-      killAllVerdictProcesses();
-      process.exit(130);
-    });
-  }
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(`release: ${(e as Error).stack ?? e}`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, "release", () => main(), {
+  cleanup: () => {
+    killAllKernels();
+    killAllVerdictProcesses();
+  },
+});
