@@ -12,3 +12,4 @@ export * from "./unet";
 export * from "./patchgan";
 export * from "./pix2pix";
 export * from "./cyclegan";
+export * from "./sample";

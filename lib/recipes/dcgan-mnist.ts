@@ -18,7 +18,8 @@ import { batchSampler } from "../data/batches";
 import { loadMnist } from "../data/mnist";
 import { DCGAN_MNIST, dcganMnistTrainer } from "../experiments/dcgan-mnist";
 import { createRng } from "../random";
-import { evaluateImages, sampleGenerator } from "./mnist-evaluation";
+import { evaluateImages } from "./mnist-evaluation";
+import { sampleGenerator } from "../models/sample";
 import { ganTrainerRun } from "./gan-run";
 
 function recipeOf(name: string, minibatch: boolean): TrainingRecipe {

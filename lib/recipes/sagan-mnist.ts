@@ -24,7 +24,8 @@ import { dcganDiscriminator, dcganGenerator } from "../models/dcgan";
 import { saganDiscriminator, saganGenerator, SaganConfig } from "../models/sagan";
 import { createRng } from "../random";
 import { GanTrainer, GanTrainerConfig } from "../train/trainer";
-import { evaluateImages, sampleGenerator } from "./mnist-evaluation";
+import { evaluateImages } from "./mnist-evaluation";
+import { sampleGenerator } from "../models/sample";
 import { ganTrainerRun } from "./gan-run";
 
 /** Shared by every run of the comparison. */
