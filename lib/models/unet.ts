@@ -29,6 +29,12 @@ export interface UnetConfig {
   skips?: boolean; // true
   /** Dropout rate in the innermost decoder level (pix2pix's noise); 0 disables it. */
   dropout?: number; // 0
+  /**
+   * Units of a fully connected bottleneck between encoder and decoder (flatten → dense → dense →
+   * reshape); 0 keeps the net convolutional. With it (and without skips) every output pixel depends
+   * on every input pixel: the translator is no longer local.
+   */
+  denseBottleneck?: number; // 0
   name?: string; // "unet"
 }
 
@@ -41,7 +47,9 @@ export function unet(config: UnetConfig = {}): tf.LayersModel {
   const b = config.baseChannels ?? 16;
   const skips = config.skips ?? true;
   const dropout = config.dropout ?? 0;
+  const denseBottleneck = config.denseBottleneck ?? 0;
   if (!(Number.isInteger(depth) && depth >= 1)) throw new Error(`unet: depth must be a positive integer, got ${depth}`);
+  if (!(Number.isInteger(denseBottleneck) && denseBottleneck >= 0)) throw new Error(`unet: denseBottleneck must be a non-negative integer (0 = none), got ${denseBottleneck}`);
   if (h % 2 ** depth !== 0 || w % 2 ** depth !== 0) throw new Error(`unet: ${h}x${w} is not divisible by 2^${depth}; use a smaller depth`);
   const width = (i: number) => b * Math.min(2 ** i, 8);
   const input = tf.input({ shape: [h, w, c], name: "source" });
@@ -52,6 +60,15 @@ export function unet(config: UnetConfig = {}): tf.LayersModel {
     if (i > 0) x = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `enc${i + 1}_bn` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tf.SymbolicTensor;
     encoded.push(x);
+  }
+  if (denseBottleneck > 0) {
+    const inner = [h / 2 ** depth, w / 2 ** depth, width(depth - 1)]; // the innermost level's [h, w, channels]
+    x = tf.layers.flatten({ name: "bottleneck_flatten" }).apply(x) as tf.SymbolicTensor; // [batch, (h/2^depth)·(w/2^depth)·c]
+    x = tf.layers.dense({ units: denseBottleneck, kernelInitializer: init(), name: "bottleneck_dense" }).apply(x) as tf.SymbolicTensor; // [batch, units]
+    x = tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.dense({ units: inner[0] * inner[1] * inner[2], kernelInitializer: init(), name: "bottleneck_expand" }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.reshape({ targetShape: inner, name: "bottleneck_reshape" }).apply(x) as tf.SymbolicTensor; // [batch, h/2^depth, w/2^depth, c]
   }
   for (let i = depth - 2; i >= 0; i--) {
     x = tf.layers.conv2dTranspose({ filters: width(i), kernelSize: 4, strides: 2, padding: "same", useBias: false, kernelInitializer: init(), name: `dec${i + 1}_convt` }).apply(x) as tf.SymbolicTensor; // [batch, h/2^(i+1), w/2^(i+1), b·2^i]

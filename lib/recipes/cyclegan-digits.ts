@@ -1,10 +1,13 @@
 /**
- * Recipes "cyclegan-digits" and "cyclegan-digits-nocycle": CycleGAN (Zhu et al. 2017) between
- * regular (A) and thick-stroke (B) digits, *unpaired*: A from one half of the training digits, B
- * from the thickened other half (lib/data/domains).
+ * Recipes "cyclegan-digits", "cyclegan-digits-nocycle" and their "-dense" twins: CycleGAN (Zhu et
+ * al. 2017) between regular (A) and thick-stroke (B) digits, *unpaired*: A from one half of the
+ * training digits, B from the thickened other half (lib/data/domains).
  *
  *   cyclegan-digits          L_GAN(G, D_B) + L_GAN(F, D_A) + λ·L_cyc with λ = 10;
- *   cyclegan-digits-nocycle  the ablation λ = 0: two GANs, nothing ties G(a) to a.
+ *   cyclegan-digits-nocycle  the ablation λ = 0: two GANs, nothing in the loss ties G(a) to a.
+ *   …-dense                  the same two with a fully connected bottleneck of 64 units in both
+ *                            translators (`denseBottleneck`): no longer local, so a translator is
+ *                            free to redraw the whole digit, and only the loss can keep it.
  * Both: two translators that are small encoder–decoders without skip connections (lib/models/unet
  * with skips: false, b = 16: 28 → 14 → 7 → 14 → 28, closer to DiscoGAN's networks than to
  * CycleGAN's residual generator, `cycleGanGenerator`, which costs 3× as much per step here), two
@@ -28,31 +31,41 @@ import { GanTrainer } from "../train/trainer";
 import { evaluateTranslation } from "./translation-evaluation";
 import { ganTrainerRun } from "./gan-run";
 
-export const CYCLEGAN_DIGITS_CONFIG = { generator: { baseChannels: 16, depth: 2, skips: false }, discriminator: { baseChannels: 16 }, lambdaCycle: 10, batchSize: 16 };
+export const CYCLEGAN_DIGITS_CONFIG = {
+  generator: { baseChannels: 16, depth: 2, skips: false },
+  denseBottleneck: 64, // units of the "-dense" variants' fully connected bottleneck
+  discriminator: { baseChannels: 16 },
+  lambdaCycle: 10,
+  batchSize: 16,
+};
 
 /** The four networks of the shipped checkpoints, built fresh (restore weights into them, or load the checkpoint's models). */
-export function cycleGanDigitsModels() {
+export function cycleGanDigitsModels(options: { dense?: boolean } = {}) {
   const c = CYCLEGAN_DIGITS_CONFIG;
+  const generator = { ...c.generator, denseBottleneck: options.dense ? c.denseBottleneck : 0 };
   return cycleGanModels({
-    generatorAB: unet({ ...c.generator, name: "g_ab" }),
-    generatorBA: unet({ ...c.generator, name: "g_ba" }),
+    generatorAB: unet({ ...generator, name: "g_ab" }),
+    generatorBA: unet({ ...generator, name: "g_ba" }),
     discriminatorA: patchGan({ ...c.discriminator, name: "d_a" }),
     discriminatorB: patchGan({ ...c.discriminator, name: "d_b" }),
   });
 }
 
-function cycleRecipe(withCycle: boolean): TrainingRecipe {
+function cycleRecipe(withCycle: boolean, dense = false): TrainingRecipe {
+  const name = `cyclegan-digits${dense ? "-dense" : ""}${withCycle ? "" : "-nocycle"}`;
+  const translators = dense ? `, translators with a ${CYCLEGAN_DIGITS_CONFIG.denseBottleneck}-unit dense bottleneck` : "";
+  const seed = (withCycle ? 14 : 15) + (dense ? 2 : 0);
   return {
-    name: withCycle ? "cyclegan-digits" : "cyclegan-digits-nocycle",
-    description: withCycle ? "CycleGAN regular ↔ thick digits, unpaired (λ_cyc = 10)" : "CycleGAN ablation without the cycle loss (λ_cyc = 0)",
-    seed: withCycle ? 14 : 15,
+    name,
+    description: (withCycle ? "CycleGAN regular ↔ thick digits, unpaired (λ_cyc = 10)" : "CycleGAN ablation without the cycle loss (λ_cyc = 0)") + translators,
+    seed,
     steps: 2000,
     checkpointEvery: 500,
     async create() {
       const mnist = loadMnist();
       const domains = digitDomains(mnist);
       const c = CYCLEGAN_DIGITS_CONFIG;
-      const m = cycleGanDigitsModels();
+      const m = cycleGanDigitsModels({ dense });
       const trainer = new GanTrainer({
         generator: m.generator,
         discriminator: m.discriminator,
@@ -60,7 +73,7 @@ function cycleRecipe(withCycle: boolean): TrainingRecipe {
         batchSize: c.batchSize,
         ...cycleGanTrainerParts({ lambdaCycle: withCycle ? c.lambdaCycle : 0 }),
       });
-      const sample = cycleGanBatches(unpairedSampler(domains.unpaired.a, domains.unpaired.b, createRng(withCycle ? 141 : 151)));
+      const sample = cycleGanBatches(unpairedSampler(domains.unpaired.a, domains.unpaired.b, createRng(seed * 10 + 1)));
       return ganTrainerRun(trainer, sample as (n: number) => { x: tf.Tensor; a: tf.Tensor; b: tf.Tensor }, {
         batchSize: c.batchSize,
         models: { generatorAB: m.generatorAB, generatorBA: m.generatorBA, discriminatorA: m.discriminatorA, discriminatorB: m.discriminatorB },
@@ -79,4 +92,6 @@ function cycleRecipe(withCycle: boolean): TrainingRecipe {
 export const recipes: Record<string, TrainingRecipe> = {
   "cyclegan-digits": cycleRecipe(true),
   "cyclegan-digits-nocycle": cycleRecipe(false),
+  "cyclegan-digits-dense": cycleRecipe(true, true),
+  "cyclegan-digits-dense-nocycle": cycleRecipe(false, true),
 };

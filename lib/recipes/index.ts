@@ -24,6 +24,8 @@ export const RECIPES: RecipeCatalog = {
   "l1-digits": () => require("./pix2pix-digits").recipes["l1-digits"],
   "cyclegan-digits": () => require("./cyclegan-digits").recipes["cyclegan-digits"],
   "cyclegan-digits-nocycle": () => require("./cyclegan-digits").recipes["cyclegan-digits-nocycle"],
+  "cyclegan-digits-dense": () => require("./cyclegan-digits").recipes["cyclegan-digits-dense"],
+  "cyclegan-digits-dense-nocycle": () => require("./cyclegan-digits").recipes["cyclegan-digits-dense-nocycle"],
 };
 
 export * from "./conditional-evaluation";

@@ -39,6 +39,23 @@ describe("U-Net", () => {
     expect(diff).toBeGreaterThan(0);
   });
 
+  it("without skips it is local; a dense bottleneck makes every output pixel depend on every input pixel", () => {
+    seedGlobalRandom(4);
+    const reach = (g: tf.LayersModel) => tf.tidy(() => {
+      const x = tf.randomUniform([1, 16, 16, 1], -1, 1);
+      const bumped = tf.add(x, tf.oneHot(tf.tensor1d([0], "int32"), 256).reshape([1, 16, 16, 1])); // top-left pixel
+      const diff = tf.abs(tf.sub(g.predict(x) as tf.Tensor, g.predict(bumped) as tf.Tensor)); // [1, 16, 16, 1]
+      return diff.slice([0, 12, 12, 0], [1, 4, 4, 1]).max().dataSync()[0]; // the far bottom-right corner
+    });
+    const local = unet({ imageShape: [16, 16, 1], baseChannels: 4, depth: 2, skips: false });
+    const global = unet({ imageShape: [16, 16, 1], baseChannels: 4, depth: 2, skips: false, denseBottleneck: 8 });
+    expect(reach(local)).toBe(0);
+    expect(reach(global)).toBeGreaterThan(0);
+    expect(global.getLayer("bottleneck_dense").outputShape).toEqual([null, 8]);
+    expect(global.outputs[0].shape).toEqual([null, 16, 16, 1]);
+    expect(() => unet({ denseBottleneck: -1 })).toThrow(/denseBottleneck/);
+  });
+
   it("translate() equals one inference pass, in batches, without leaks", () => {
     seedGlobalRandom(3);
     const g = unet({ imageShape: [8, 8, 1], baseChannels: 2, depth: 2, dropout: 0.5 });

@@ -24,17 +24,26 @@ describe("lesson 09 recipes", () => {
       for (const v of Object.values(m)) expect(Number.isFinite(v)).toBe(true);
       if (name === "pix2pix-digits") expect(m.l1G).toBeGreaterThan(0);
       if (name === "l1-digits") expect(Object.keys(run.models)).toEqual(["generator"]);
-      if (name === "cyclegan-digits") expect(m.cycleG).toBeGreaterThan(0);
-      if (name === "cyclegan-digits-nocycle") expect(m.cycleG).toBeUndefined();
+      if (name.startsWith("cyclegan")) {
+        if (name.endsWith("-nocycle")) expect(m.cycleG).toBeUndefined();
+        else expect(m.cycleG).toBeGreaterThan(0);
+        const dense = run.models.generatorAB.layers.some((l) => l.name === "bottleneck_dense");
+        expect(dense).toBe(name.includes("-dense"));
+      }
       run.dispose?.();
     });
   }
 
-  it("CycleGAN's translators have no skip connections and the two runs differ only in λ", () => {
+  it("CycleGAN's translators have no skip connections; the runs differ only in λ and the bottleneck", () => {
     const m = cycleGanDigitsModels();
     expect(m.generatorAB.layers.some((l) => l.getClassName() === "Concatenate")).toBe(false);
     expect(m.generatorAB.name).not.toBe(m.generatorBA.name);
     expect(CYCLEGAN_DIGITS_CONFIG.lambdaCycle).toBe(10);
     expect(cycleRecipes["cyclegan-digits"].steps).toBe(cycleRecipes["cyclegan-digits-nocycle"].steps);
+    const dense = cycleGanDigitsModels({ dense: true });
+    expect(dense.generatorAB.getLayer("bottleneck_dense").outputShape).toEqual([null, CYCLEGAN_DIGITS_CONFIG.denseBottleneck]);
+    expect(dense.generatorAB.layers.some((l) => l.getClassName() === "Concatenate")).toBe(false);
+    expect(cycleRecipes["cyclegan-digits-dense"].steps).toBe(cycleRecipes["cyclegan-digits"].steps);
+    expect(cycleRecipes["cyclegan-digits-dense-nocycle"].steps).toBe(cycleRecipes["cyclegan-digits"].steps);
   });
 });
