@@ -7,7 +7,8 @@
  *      A 3×3 square (a max-pool at stride 1) thickens more; the reference classifier, trained on
  *      regular digits, reads cross-thickened digits at ~96% and square-thickened ones at ~92%,
  *      so the cross keeps label preservation measurable. ("outline" is offered too: the ring of
- *      pixels the dilation adds, dilate(x) minus x.)
+ *      pixels the dilation adds, dilate(x) minus x; and "lowres": 4× lower resolution, whose
+ *      inverse, super-resolution, is ambiguous.)
  *
  * Because the relation T: A → B is known, a translation can be *measured*, not just looked at:
  * for a held-out digit x, the right answer in B is T(x), and a translator B → A should give back x.
@@ -20,7 +21,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng, createRng } from "../random";
 import { MnistData } from "./mnist";
 
-export type DomainRelation = "thick" | "outline";
+export type DomainRelation = "thick" | "outline" | "lowres";
 /** Structuring element of the dilation: the 3×3 cross (a pixel and its 4 neighbours) or the 3×3 square. */
 export type DilationElement = "cross" | "square";
 
@@ -45,11 +46,28 @@ export function outline(images: tf.Tensor4D, element: DilationElement = "cross")
   });
 }
 
-/** The known translation A → B for a relation. */
+/**
+ * A low-resolution copy at the same size: the mean of every `factor`×`factor` block, repeated over
+ * the block (28×28 → 7×7 of information for factor 4). Undoing it is super-resolution, where the
+ * right answer is uncertain: many digits share one blocky image.
+ */
+export function lowResolution(images: tf.Tensor4D, factor = 4): tf.Tensor4D {
+  const [, h, w] = images.shape;
+  if (!(Number.isInteger(factor) && factor >= 1 && h % factor === 0 && w % factor === 0)) {
+    throw new Error(`lowResolution: factor must be a positive integer dividing ${h}×${w}, got ${factor}`);
+  }
+  return tf.tidy(() => {
+    const small = tf.avgPool(images, factor, factor, "valid"); // [N, h/factor, w/factor, 1]
+    return tf.image.resizeNearestNeighbor(small, [h, w]) as tf.Tensor4D; // [N, h, w, 1], constant on every block
+  });
+}
+
+/** The known translation A → B for a relation ("lowres": 4× lower resolution). */
 export function relate(images: tf.Tensor4D, relation: DomainRelation = "thick", element: DilationElement = "cross"): tf.Tensor4D {
   if (relation === "thick") return thicken(images, element);
   if (relation === "outline") return outline(images, element);
-  throw new Error(`relate: unknown relation "${relation}" (use "thick" or "outline")`);
+  if (relation === "lowres") return lowResolution(images, 4);
+  throw new Error(`relate: unknown relation "${relation}" (use "thick", "outline" or "lowres")`);
 }
 
 export interface DigitDomains {

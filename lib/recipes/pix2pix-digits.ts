@@ -1,12 +1,16 @@
 /**
- * Recipes "pix2pix-digits" and "l1-digits": the paired translators of lesson 09, thick-stroke
- * digits → regular digits (lib/data/domains; B → A, the direction in which the answer is uncertain:
- * the thick stroke does not say exactly where the thin one ran).
+ * Recipes "pix2pix-digits" and "l1-digits", "pix2pix-superres" and "l1-superres": the paired
+ * translators of lesson 09 (lib/data/domains), on two relations:
  *
- *   pix2pix-digits  U-Net G (b = 16) and conditional PatchGAN D on (source, x) (b = 16, 7×7
- *                   verdicts), non-saturating loss + λ·L1 with λ = 100 (Isola et al. 2017);
- *   l1-digits       the same U-Net trained on L1 alone (no discriminator).
- * Both: Adam 2e-4 (β1 = 0.5), batch 32, the 8,000 training pairs.
+ *   …-digits    thick-stroke digits → regular digits (B → A of the "thick" domains: the thick
+ *               stroke does not say exactly where the thin one ran, but almost);
+ *   …-superres  4× low-resolution digits (7×7 blocks) → regular digits: super-resolution, where
+ *               many digits share one blocky image and the answer is genuinely uncertain.
+ *
+ *   pix2pix-*   U-Net G (b = 16) and conditional PatchGAN D on (source, x) (b = 16, 7×7
+ *               verdicts), non-saturating loss + λ·L1 with λ = 100 (Isola et al. 2017);
+ *   l1-*        the same U-Net trained on L1 alone (no discriminator).
+ * All: Adam 2e-4 (β1 = 0.5), batch 32, the 8,000 training pairs, 2,000 steps.
  *
  * Evaluation (lib/recipes/translation-evaluation) on the 2,000 held-out pairs: L1 to the true
  * regular digit, label preservation and accuracy under the reference classifier, FID, and the
@@ -14,7 +18,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { RecipeRun, TrainingRecipe } from "../checkpoints/recipes";
-import { digitDomains, pairedSampler } from "../data/domains";
+import { DomainRelation, digitDomains, pairedSampler } from "../data/domains";
 import { loadMnist } from "../data/mnist";
 import { nonSaturatingLoss } from "../losses/non-saturating";
 import { patchGan } from "../models/patchgan";
@@ -27,19 +31,21 @@ import { ganTrainerRun } from "./gan-run";
 
 export const PIX2PIX_DIGITS_CONFIG = { unet: { baseChannels: 16, depth: 2 }, patchGan: { baseChannels: 16, conditionChannels: 1 }, lambda: 100, batchSize: 32 };
 
-function pix2pixRecipe(withGan: boolean): TrainingRecipe {
+function pix2pixRecipe(withGan: boolean, relation: DomainRelation = "thick"): TrainingRecipe {
+  const task = relation === "lowres" ? "low-resolution → regular digits (super-resolution)" : "thick → regular digits";
+  const seed = (withGan ? 12 : 13) + (relation === "lowres" ? 6 : 0);
   return {
-    name: withGan ? "pix2pix-digits" : "l1-digits",
-    description: withGan ? "pix2pix: U-Net + PatchGAN + λ·L1, thick → regular digits (paired)" : "U-Net trained on L1 alone, thick → regular digits (pix2pix's baseline)",
-    seed: withGan ? 12 : 13,
+    name: `${withGan ? "pix2pix" : "l1"}-${relation === "lowres" ? "superres" : "digits"}`,
+    description: withGan ? `pix2pix: U-Net + PatchGAN + λ·L1, ${task} (paired)` : `U-Net trained on L1 alone, ${task} (pix2pix's baseline)`,
+    seed,
     steps: 2000,
     checkpointEvery: 500,
     async create(): Promise<RecipeRun> {
       const mnist = loadMnist();
-      const domains = digitDomains(mnist);
+      const domains = digitDomains(mnist, { relation });
       const c = PIX2PIX_DIGITS_CONFIG;
       const generator = unet(c.unet);
-      const sample = pairedSampler(domains.paired.b, domains.paired.a, createRng(withGan ? 121 : 131)); // source thick, target regular
+      const sample = pairedSampler(domains.paired.b, domains.paired.a, createRng(seed * 10 + 1)); // source B (thick or low-res), target A (regular)
       const evaluate = async () => ({ ...(await evaluateTranslation(generator, domains.test.b, domains.test.a, domains.test.labels)) });
       if (!withGan) {
         const l1 = createL1Step(generator);
@@ -72,4 +78,6 @@ function pix2pixRecipe(withGan: boolean): TrainingRecipe {
 export const recipes: Record<string, TrainingRecipe> = {
   "pix2pix-digits": pix2pixRecipe(true),
   "l1-digits": pix2pixRecipe(false),
+  "pix2pix-superres": pix2pixRecipe(true, "lowres"),
+  "l1-superres": pix2pixRecipe(false, "lowres"),
 };

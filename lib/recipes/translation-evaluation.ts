@@ -11,7 +11,9 @@
  *   fid                Fréchet distance of the translations to the real targets (classifier features);
  *   greyFraction       fraction of pixels in the undecided middle |x| < 0.5 (ink is +1, paper −1):
  *                      a blurry translator hedges between ink and paper and leaves many grey pixels;
- *   cycleError         (CycleGAN) mean |F(G(s)) − s| per pixel.
+ *   cycleError         (CycleGAN) mean |F(G(s)) − s| per pixel;
+ *   spread             mean over pixels of the standard deviation across the translations: 0 when
+ *                      the translator ignores its input and draws one image for all (mode collapse).
  */
 import * as tf from "@tensorflow/tfjs";
 import { labelPreservation } from "../metrics/classifier-accuracy";
@@ -25,12 +27,18 @@ export interface TranslationEvaluation {
   fid: number;
   greyFraction: number;
   cycleError?: number;
+  spread: number;
   n: number;
 }
 
 /** Fraction of pixels with |x| < threshold (undecided between paper −1 and ink +1). */
 export function greyFraction(images: tf.Tensor, threshold = 0.5): number {
   return tf.tidy(() => tf.mean(tf.cast(tf.less(tf.abs(images), threshold), "float32")).dataSync()[0]);
+}
+
+/** Mean over pixels of the standard deviation across images [N, h, w, c]: how much the images differ. */
+export function pixelSpread(images: tf.Tensor): number {
+  return tf.tidy(() => tf.mean(tf.sqrt(tf.moments(images, 0).variance)).dataSync()[0]);
 }
 
 /**
@@ -53,6 +61,7 @@ export async function evaluateTranslation(
       accuracy: Array.from(after).filter((p, i) => p === truth[i]).length / after.length,
       fid: clf.fid(out, target),
       greyFraction: greyFraction(out),
+      spread: pixelSpread(out),
       n: source.shape[0],
     };
     if (options.inverse) {

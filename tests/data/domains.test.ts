@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { digitDomains, disposeDigitDomains, outline, pairedSampler, relate, thicken, unpairedSampler } from "../../lib/data/domains";
+import { digitDomains, disposeDigitDomains, lowResolution, outline, pairedSampler, relate, thicken, unpairedSampler } from "../../lib/data/domains";
 import { MnistData } from "../../lib/data/mnist";
 import { createRng } from "../../lib/random";
 
@@ -43,6 +43,20 @@ describe("thicken and outline", () => {
     expect(o[3 * 7 + 3]).toBe(-1);
     expect(Array.from(outline(dots([[3, 3]]), "square").dataSync()).filter((v) => v > 0).length).toBe(8);
     expect(() => relate(dots([]), "bogus" as never)).toThrow(/unknown relation/);
+  });
+
+  it("the low-resolution copy is the block mean, constant on every block, at the same size", () => {
+    const x = tf.randomUniform([3, 8, 8, 1], -1, 1, "float32", 5) as tf.Tensor4D;
+    const low = lowResolution(x, 4);
+    expect(low.shape).toEqual([3, 8, 8, 1]);
+    const lv = low.arraySync() as number[][][][], xv = x.arraySync() as number[][][][];
+    for (const [by, bx] of [[0, 0], [0, 4], [4, 0], [4, 4]]) {
+      let sum = 0;
+      for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) sum += xv[1][by + dy][bx + dx][0];
+      for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) expect(lv[1][by + dy][bx + dx][0]).toBeCloseTo(sum / 16, 5);
+    }
+    expect(tf.max(tf.abs(tf.sub(relate(x, "lowres"), low))).dataSync()[0]).toBe(0);
+    expect(() => lowResolution(x, 3)).toThrow(/factor/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/select";
 import * as tf from "@tensorflow/tfjs";
-import { evaluateTranslation, greyFraction } from "../../lib/recipes/translation-evaluation";
+import { evaluateTranslation, greyFraction, pixelSpread } from "../../lib/recipes/translation-evaluation";
 import { loadMnist } from "../../lib/data/mnist";
 import { thicken } from "../../lib/data/domains";
 
@@ -26,6 +26,12 @@ describe("translation evaluation", () => {
     expect(greyFraction(tf.tensor1d([-1, 1, 0, 0.4, -0.6]))).toBeCloseTo(2 / 5, 6);
   });
 
+  it("pixel spread is the mean per-pixel standard deviation across images (0 for copies of one image)", () => {
+    const x = tf.tensor4d([-1, 1, -1, 1, 1, 1, -1, -1], [2, 2, 2, 1]); // pixels differ, agree, agree, differ
+    expect(pixelSpread(x)).toBeCloseTo((1 + 0 + 0 + 1) / 4, 6);
+    expect(pixelSpread(tf.tile(x.slice(0, 1), [5, 1, 1, 1]))).toBe(0);
+  });
+
   it("scores the true translation perfectly and blur, transposition and cycles as they are", async () => {
     const mnist = loadMnist();
     const a = mnist.test.images.slice(0, 150);
@@ -45,5 +51,6 @@ describe("translation evaluation", () => {
     expect(blurred.fid).toBeGreaterThan(same.fid);
     const flipped = await evaluateTranslation(fixed("flip"), a, a, labels);
     expect(flipped.labelPreservation).toBeLessThan(0.6);
+    expect(same.spread).toBeCloseTo(pixelSpread(a), 6);
   }, 600_000);
 });
