@@ -45,8 +45,8 @@ export const recipe: TrainingRecipe = {
       // c ~ U(−1, 1), that term can fall by at most var(c)/2 = 1/6 nat (the categorical one by log 10 = 2.3),
       // a faint pull for our 4,000 steps (the paper trains ~25× more images). Measured on this recipe
       // (best matching of the categorical code on generated / real digits; strongest |r| of a continuous code):
-      //   weight 1:  41% / 30%, |r| ≤ 0.21 after 2,000 steps;  weight 10: 35% / 32%, |r| = 0.62 (ink) at 4,000;
-      //   weight 3:  49% / 42%, |r| = 0.42 (slant) at 4,000 — the shipped checkpoint.
+      //   weight 1:  46% / 35%, |r| = 0.27 (ink);  weight 10: 35% / 32%, |r| = 0.62 (ink);
+      //   weight 3:  49% / 42%, |r| = 0.42 (slant) — the shipped checkpoint (all at 4,000 steps).
       regularizers: [infoganRegularizer({ ...INFOGAN_MNIST_CONFIG, weight: 1, continuousWeight: 3 })],
     });
     const sample = batchSampler(mnist.train.images, undefined, createRng(102)); // no labels: InfoGAN is unsupervised
