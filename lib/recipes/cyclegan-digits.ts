@@ -13,7 +13,9 @@
  * CycleGAN's residual generator, `cycleGanGenerator`, which costs 3× as much per step here), two
  * PatchGAN discriminators (b = 16), the non-saturating loss, Adam 2e-4 (β1 = 0.5), batch 16, on
  * the one GanTrainer through the packed pair models. Without skips, a translation has to pass
- * through the 7×7 bottleneck: nothing in the architecture copies the digit across.
+ * through the 7×7 bottleneck, but the convolutions keep it local (one input pixel reaches 318 of
+ * the 784 output pixels of the shipped G), and locality alone keeps the digit: the -nocycle run
+ * preserves labels 94% of the time. The -dense twins remove the locality (711 of 784).
  *
  * Evaluation on the 2,000 held-out digits, where the right translation is known, in both
  * directions: L1 to the truth, cycle error (A→B→A and B→A→B), label preservation, accuracy, FID.
