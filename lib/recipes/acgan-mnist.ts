@@ -16,19 +16,10 @@ import { acganClassRegularizer, acganConditioning, acganDiscriminator } from "..
 import { ConditionalGanConfig, conditionalGenerator } from "../models/conditional";
 import { createRng } from "../random";
 import { GanTrainer } from "../train/trainer";
-import { conditionalSampler, evaluateConditionalGenerator } from "./conditional-evaluation";
+import { classHeadAccuracy, conditionalSampler, evaluateConditionalGenerator } from "./conditional-evaluation";
 import { ganTrainerRun } from "./gan-run";
 
 export const ACGAN_MNIST_CONFIG: ConditionalGanConfig = { latentDim: 64, nClasses: 10, baseChannels: 32, denseUnits: 256, labelInput: "onehot" };
-
-/** Accuracy of an ACGAN discriminator's class head (output [1]) on labelled images. */
-export function classHeadAccuracy(discriminator: tf.LayersModel, images: tf.Tensor, labels: tf.Tensor1D): number {
-  const predicted = tf.tidy(() => tf.argMax((discriminator.predict(images, { batchSize: 500 }) as tf.Tensor[])[1], 1));
-  const p = predicted.dataSync();
-  const y = labels.dataSync();
-  predicted.dispose();
-  return Array.from(p).filter((v, i) => v === y[i]).length / p.length;
-}
 
 export const recipe: TrainingRecipe = {
   name: "acgan-mnist",

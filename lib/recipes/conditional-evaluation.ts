@@ -11,7 +11,8 @@
  *                       how the continuous codes move stroke slant and width (`strokeGeometry`).
  */
 import * as tf from "@tensorflow/tfjs";
-import { bestMatchingAccuracy } from "../metrics/classifier-accuracy";
+import { argmaxLabels, bestMatchingAccuracy, conditionalAccuracy } from "../metrics/classifier-accuracy";
+import { oneHotLabels } from "../models/conditional";
 import { InfoGanCodes, infoganInferCodes, infoganLatent, resolveCodes } from "../models/infogan";
 import { loadClassifier } from "../reference/classifier";
 import { createRng } from "../random";
@@ -62,20 +63,23 @@ export async function evaluateConditionalGenerator(
   }
 }
 
-/** One-hot [n, nClasses] of class ids, the input of the one-hot conditional generators. */
-function oneHot(labels: tf.Tensor1D, nClasses: number): tf.Tensor {
-  return tf.oneHot(labels, nClasses).toFloat();
-}
-
 /** `generate` for a conditional generator G([z, y]) with one-hot or id labels, in inference mode. */
 export function conditionalSampler(generator: tf.LayersModel, options: { latentDim?: number; nClasses?: number; labelInput?: "onehot" | "embedding" } = {}): (labels: tf.Tensor1D) => tf.Tensor {
   const latentDim = options.latentDim ?? (generator.inputs[0].shape[1] as number);
   const nClasses = options.nClasses ?? 10;
   const labelInput = options.labelInput ?? ((generator.inputs[1].shape[1] as number) === 1 ? "embedding" : "onehot");
   return (labels) => tf.tidy(() => {
-    const y = labelInput === "onehot" ? oneHot(labels, nClasses) : tf.reshape(tf.cast(labels, "float32"), [-1, 1]);
+    const y = labelInput === "onehot" ? oneHotLabels(labels, nClasses) : tf.reshape(tf.cast(labels, "float32"), [-1, 1]);
     return generator.apply([tf.randomNormal([labels.shape[0], latentDim]), y], { training: false }) as tf.Tensor;
   });
+}
+
+/** Accuracy of an ACGAN discriminator's class head (output [1]) on labelled images (ACGAN's D is also a classifier). */
+export function classHeadAccuracy(discriminator: tf.LayersModel, images: tf.Tensor, labels: tf.Tensor1D): number {
+  const logits = (discriminator.predict(images, { batchSize: 500 }) as tf.Tensor[])[1] as tf.Tensor2D; // [n, nClasses]
+  const predicted = argmaxLabels(logits);
+  logits.dispose();
+  return conditionalAccuracy(predicted, labels);
 }
 
 /**

@@ -30,7 +30,7 @@ import { unet } from "../models/unet";
 import { patchGan } from "../models/patchgan";
 import { createRng } from "../random";
 import { GanTrainer } from "../train/trainer";
-import { evaluateTranslation } from "./translation-evaluation";
+import { evaluateCycleGan } from "./translation-evaluation";
 import { ganTrainerRun } from "./gan-run";
 
 export const CYCLEGAN_DIGITS_CONFIG = {
@@ -79,13 +79,7 @@ function cycleRecipe(withCycle: boolean, dense = false): TrainingRecipe {
       return ganTrainerRun(trainer, sample as (n: number) => { x: tf.Tensor; a: tf.Tensor; b: tf.Tensor }, {
         batchSize: c.batchSize,
         models: { generatorAB: m.generatorAB, generatorBA: m.generatorBA, discriminatorA: m.discriminatorA, discriminatorB: m.discriminatorB },
-        async evaluate() {
-          const t = domains.test;
-          return {
-            aToB: await evaluateTranslation(m.generatorAB, t.a, t.b, t.labels, { inverse: m.generatorBA }),
-            bToA: await evaluateTranslation(m.generatorBA, t.b, t.a, t.labels, { inverse: m.generatorAB }),
-          };
-        },
+        evaluate: () => evaluateCycleGan(m.generatorAB, m.generatorBA, domains.test),
       });
     },
   };

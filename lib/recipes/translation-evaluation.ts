@@ -16,7 +16,7 @@
  *                      the translator ignores its input and draws one image for all (mode collapse).
  */
 import * as tf from "@tensorflow/tfjs";
-import { labelPreservation } from "../metrics/classifier-accuracy";
+import { conditionalAccuracy, labelPreservation } from "../metrics/classifier-accuracy";
 import { translate } from "../models/unet";
 import { loadClassifier } from "../reference/classifier";
 
@@ -54,11 +54,10 @@ export async function evaluateTranslation(
   try {
     const before = clf.predict(source);
     const after = clf.predict(out);
-    const truth = labels.dataSync();
     const result: TranslationEvaluation = {
       l1ToTruth: tf.tidy(() => tf.mean(tf.abs(tf.sub(out, target))).dataSync()[0]),
       labelPreservation: labelPreservation(before, after),
-      accuracy: Array.from(after).filter((p, i) => p === truth[i]).length / after.length,
+      accuracy: conditionalAccuracy(after, labels),
       fid: clf.fid(out, target),
       greyFraction: greyFraction(out),
       spread: pixelSpread(out),
@@ -73,4 +72,17 @@ export async function evaluateTranslation(
   } finally {
     out.dispose();
   }
+}
+
+/**
+ * A CycleGAN's two translators G: A → B and F: B → A on held-out pairs (b = T(a)), both directions,
+ * each with its cycle error through the other translator.
+ */
+export async function evaluateCycleGan(
+  generatorAB: tf.LayersModel, generatorBA: tf.LayersModel, test: { a: tf.Tensor; b: tf.Tensor; labels: tf.Tensor1D },
+): Promise<{ aToB: TranslationEvaluation; bToA: TranslationEvaluation }> {
+  return {
+    aToB: await evaluateTranslation(generatorAB, test.a, test.b, test.labels, { inverse: generatorBA }),
+    bToA: await evaluateTranslation(generatorBA, test.b, test.a, test.labels, { inverse: generatorAB }),
+  };
 }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { recipe as cgan, CGAN_MNIST_CONFIG } from "../../lib/recipes/cgan-mnist";
-import { recipe as acgan, classHeadAccuracy } from "../../lib/recipes/acgan-mnist";
+import { recipe as acgan } from "../../lib/recipes/acgan-mnist";
+import { classHeadAccuracy } from "../../lib/recipes/conditional-evaluation";
 import { recipe as infogan } from "../../lib/recipes/infogan-mnist";
 import { recipeNames } from "../../lib/recipes";
 import { seedGlobalRandom } from "../../lib/random";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/select";
 import * as tf from "@tensorflow/tfjs";
-import { evaluateTranslation, greyFraction, pixelSpread } from "../../lib/recipes/translation-evaluation";
+import { evaluateCycleGan, evaluateTranslation, greyFraction, pixelSpread } from "../../lib/recipes/translation-evaluation";
 import { loadMnist } from "../../lib/data/mnist";
 import { thicken } from "../../lib/data/domains";
 
@@ -52,5 +52,10 @@ describe("translation evaluation", () => {
     const flipped = await evaluateTranslation(fixed("flip"), a, a, labels);
     expect(flipped.labelPreservation).toBeLessThan(0.6);
     expect(same.spread).toBeCloseTo(pixelSpread(a), 6);
+    const cycle = await evaluateCycleGan(fixed("thicken"), fixed("identity"), { a, b, labels });
+    expect(cycle.aToB.l1ToTruth).toBe(0); // G is the true thickening
+    expect(cycle.aToB.cycleError).toBeCloseTo(perfect.cycleError!, 6);
+    expect(cycle.bToA.l1ToTruth).toBeGreaterThan(0); // F = identity leaves b thick
+    expect(cycle.bToA.n).toBe(150);
   }, 600_000);
 });
