@@ -193,15 +193,39 @@ export function createModeCollapseRun(config: ModeCollapseConfig): ModeCollapseR
 /** The seeds of the table (VEEGAN averages five runs, PacGAN ten; we can afford three on a CPU). */
 export const MODE_COLLAPSE_SEEDS = [1, 2, 3];
 
+/** The settings of a table run that are not a method or a seed. */
+export type ModeCollapseSettings = Omit<ModeCollapseConfig, "dataset" | "method" | "seed">;
+
 /**
- * Shared settings of the table's runs: lib/experiments/mode-collapse's defaults (G 2-128-128-128-2,
- * D 2-128-128-1, batch 64, Adam 1e-3, β1 = 0.5, data scaled to ±1) with the learning rates
- * decayed linearly to a tenth over the whole run.
+ * Shared settings of the table's runs, per dataset; the learning rates decay linearly to a tenth
+ * over the whole run.
+ *
+ * - ring: lib/experiments/mode-collapse's defaults (G 2-128-128-128-2, D 2-128-128-1, batch 64,
+ *   Adam 1e-3, β1 = 0.5, data scaled to ±1).
+ * - grid: wider networks (G 2-256-256-256-2, D 2-256-256-1) that see the raw coordinates (±4).
+ *   Its modes are 0.05 wide and 2 apart; samples land near the right modes long before they land
+ *   within 3 std of them, and in raw coordinates both networks resolve the small scale better.
+ *   Measured on minibatch discrimination, seed 1, 10,000 steps: data scaled to ±1 with 256 units
+ *   gave 23 modes and 30.6% high-quality samples, raw coordinates with 128 units 17 and 43.7%,
+ *   raw coordinates with 256 units 24 and 62.4% (seeds 2 and 3: 25 and 46.9%, 23 and 63.7%).
+ *   The shipped run (all methods in lockstep, 57 minutes on 2 cores) gave minibatch
+ *   discrimination 24.0 ± 1.4 modes and 59.8 ± 12.9% high quality over the three seeds. Also
+ *   tried on seed 2: holding the learning rate at its final tenth for 6,000 more steps, 59.1% →
+ *   64.8% at 14,000 steps (63.3% at 16,000); batch 128, no better; decay to a hundredth, 33.5%;
+ *   data scaled by 1/2 or 1/4, worse; an exponential average of G (0.999), 47% against 62%.
  */
-export const MODE_COLLAPSE_SETTINGS: Omit<ModeCollapseConfig, "dataset" | "method" | "seed"> = { lrFinalFraction: 0.1 };
+export const MODE_COLLAPSE_SETTINGS: Record<ToyDataset, ModeCollapseSettings> = {
+  ring: { lrFinalFraction: 0.1 },
+  grid: { lrFinalFraction: 0.1, dataScale: 1, hiddenG: [256, 256, 256], hiddenD: [256, 256] },
+};
 
 /** Steps per run: the grid's 25 modes need longer than the ring's 8. */
-export const MODE_COLLAPSE_STEPS: Record<ToyDataset, number> = { ring: 3000, grid: 5000 };
+export const MODE_COLLAPSE_STEPS: Record<ToyDataset, number> = { ring: 3000, grid: 10000 };
+
+/** The full configuration of one run of the table (what the recipes train and the lesson loads). */
+export function modeCollapseTableConfig(dataset: ToyDataset, method: ModeCollapseMethod, seed: number): ResolvedModeCollapseConfig {
+  return resolveModeCollapseConfig({ decaySteps: MODE_COLLAPSE_STEPS[dataset], ...MODE_COLLAPSE_SETTINGS[dataset], dataset, method, seed });
+}
 
 /** The model name of a run in the checkpoint, e.g. "minibatch-discrimination-s2". */
 export function modeCollapseRunName(method: ModeCollapseMethod, seed: number): string {

@@ -17,7 +17,7 @@ import {
   MODE_COLLAPSE_SETTINGS,
   MODE_COLLAPSE_STEPS,
   modeCollapseRunName,
-  ModeCollapseConfig,
+  ModeCollapseSettings,
   ModeCollapseRun,
   ToyDataset,
   createModeCollapseRun,
@@ -29,7 +29,7 @@ import {
 export function modeCollapseTableRecipe(
   dataset: ToyDataset,
   steps: number,
-  settings: Omit<ModeCollapseConfig, "dataset" | "method" | "seed"> = MODE_COLLAPSE_SETTINGS,
+  settings: ModeCollapseSettings = MODE_COLLAPSE_SETTINGS[dataset],
   seeds: number[] = MODE_COLLAPSE_SEEDS,
 ): TrainingRecipe {
   return {

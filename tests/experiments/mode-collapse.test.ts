@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import {
   MODE_COLLAPSE_METHODS,
+  MODE_COLLAPSE_STEPS,
   createModeCollapseRun,
+  modeCollapseTableConfig,
   meanStd,
   modeCollapseDiscriminator,
   modeCollapseTable,
@@ -26,6 +28,14 @@ describe("mode-collapse configs and discriminators", () => {
     expect(() => resolveModeCollapseConfig({ dataset: "ring", method: "nope" as any, seed: 1 })).toThrow(/unknown method/);
     expect(() => resolveModeCollapseConfig({ dataset: "ring", method: "pacgan", seed: 1, batchSize: 15, packing: 2 })).toThrow(/multiple of packing/);
     expect(resolveModeCollapseConfig({ dataset: "grid", method: "gan", seed: 1 }).mixture.centers).toHaveLength(25);
+  });
+
+  it("gives the table's runs their dataset's settings: the ring scaled to ±1, the grid raw and wider", () => {
+    const ring = modeCollapseTableConfig("ring", "minibatch-discrimination", 2);
+    expect([ring.dataScale, ring.hiddenG, ring.hiddenD, ring.decaySteps, ring.lrFinalFraction, ring.seed]).toEqual([2, [128, 128, 128], [128, 128], MODE_COLLAPSE_STEPS.ring, 0.1, 2]);
+    const grid = modeCollapseTableConfig("grid", "pacgan", 3);
+    expect([grid.dataScale, grid.hiddenG, grid.hiddenD, grid.decaySteps, grid.method]).toEqual([1, [256, 256, 256], [256, 256], MODE_COLLAPSE_STEPS.grid, "pacgan"]);
+    expect(grid.mixture.centers).toHaveLength(25);
   });
 
   it("puts each remedy's layer (or the packed input) into D, and D scores a batch", () => {
