@@ -222,9 +222,18 @@ export const MODE_COLLAPSE_SETTINGS: Record<ToyDataset, ModeCollapseSettings> = 
 /** Steps per run: the grid's 25 modes need longer than the ring's 8. */
 export const MODE_COLLAPSE_STEPS: Record<ToyDataset, number> = { ring: 3000, grid: 10000 };
 
-/** The full configuration of one run of the table (what the recipes train and the lesson loads). */
-export function modeCollapseTableConfig(dataset: ToyDataset, method: ModeCollapseMethod, seed: number): ResolvedModeCollapseConfig {
-  return resolveModeCollapseConfig({ decaySteps: MODE_COLLAPSE_STEPS[dataset], ...MODE_COLLAPSE_SETTINGS[dataset], dataset, method, seed });
+/**
+ * The full configuration of one run of the table: what the recipes train and the lesson loads.
+ * `settings` and `steps` default to the table's; the learning rates decay over `steps`.
+ */
+export function modeCollapseTableConfig(
+  dataset: ToyDataset,
+  method: ModeCollapseMethod,
+  seed: number,
+  settings: ModeCollapseSettings = MODE_COLLAPSE_SETTINGS[dataset],
+  steps: number = MODE_COLLAPSE_STEPS[dataset],
+): ResolvedModeCollapseConfig {
+  return resolveModeCollapseConfig({ decaySteps: steps, ...settings, dataset, method, seed });
 }
 
 /** The model name of a run in the checkpoint, e.g. "minibatch-discrimination-s2". */

@@ -17,6 +17,7 @@ import {
   MODE_COLLAPSE_SETTINGS,
   MODE_COLLAPSE_STEPS,
   modeCollapseRunName,
+  modeCollapseTableConfig,
   ModeCollapseSettings,
   ModeCollapseRun,
   ToyDataset,
@@ -41,7 +42,7 @@ export function modeCollapseTableRecipe(
     async create(): Promise<RecipeRun> {
       const runs: ModeCollapseRun[] = [];
       for (const method of MODE_COLLAPSE_METHODS) {
-        for (const seed of seeds) runs.push(createModeCollapseRun({ decaySteps: steps, ...settings, dataset, method, seed }));
+        for (const seed of seeds) runs.push(createModeCollapseRun(modeCollapseTableConfig(dataset, method, seed, settings, steps)));
       }
       const models: Record<string, tf.LayersModel> = {};
       const optimizers: Record<string, tf.Optimizer> = {};
